@@ -1,0 +1,1 @@
+//! pn_list_t, pn_map_t, pn_hash_t and pn_iterator_t.

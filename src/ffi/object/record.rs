@@ -1,0 +1,1 @@
+//! pn_record_t.
