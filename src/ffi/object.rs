@@ -139,36 +139,44 @@ pub unsafe extern "C" fn drop_object<T: RustObject>(object: *mut c_void) {
     unsafe { ptr::drop_in_place(object.cast::<T>()) }
 }
 
+/// What every Rust object class shares: proton-object reference counting
+/// and identity hashing/comparison.
+pub(crate) const RUST_CLASS_BASE: pn_class_t = pn_class_t {
+    name: ptr::null(),
+    cid: 0,
+    newinst: None,
+    initialize: None,
+    incref: Some(pn_object_incref),
+    decref: Some(pn_object_decref),
+    refcount: Some(pn_object_refcount),
+    finalize: None,
+    free: Some(pn_object_free),
+    reify: Some(pn_object_reify),
+    hashcode: None,
+    compare: None,
+    inspect: None,
+};
+
 /// Makes the `static pn_class_t` of a Rust object type and implements
-/// `RustObject` for it. The finalizer drops the value; `$inspect`, if
-/// given, prints it.
+/// `RustObject` for it. The finalizer drops the value; other hooks
+/// (`inspect`, `hashcode`, `compare`) may be given by name.
 macro_rules! rust_class {
-    ($ty:ty, $static:ident, $name:literal, $cid:ident $(, inspect = $inspect:expr)?) => {
+    ($ty:ty, $static:ident, $name:literal, $cid:ident $(, $hook:ident = $f:expr)* $(,)?) => {
         pub static $static: $crate::ffi::object::pn_class_t = $crate::ffi::object::pn_class_t {
             name: concat!($name, "\0").as_ptr().cast(),
             cid: $crate::ffi::cid::pn_cid_t::$cid as std::ffi::c_int,
-            newinst: None,
-            initialize: None,
-            incref: Some($crate::ffi::object::pn_object_incref),
-            decref: Some($crate::ffi::object::pn_object_decref),
-            refcount: Some($crate::ffi::object::pn_object_refcount),
             finalize: Some($crate::ffi::object::drop_object::<$ty>),
-            free: Some($crate::ffi::object::pn_object_free),
-            reify: Some($crate::ffi::object::pn_object_reify),
-            hashcode: None,
-            compare: None,
-            inspect: $crate::ffi::object::rust_class!(@inspect $($inspect)?),
+            $($hook: Some($f),)*
+            ..$crate::ffi::object::RUST_CLASS_BASE
         };
         // SAFETY: the class above finalizes with drop_object::<$ty> and
-        // frees with pn_object_free.
+        // frees with pn_object_free (from RUST_CLASS_BASE).
         unsafe impl $crate::ffi::object::RustObject for $ty {
             fn class() -> &'static $crate::ffi::object::pn_class_t {
                 &$static
             }
         }
     };
-    (@inspect) => { None };
-    (@inspect $f:expr) => { Some($f) };
 }
 pub(crate) use rust_class;
 
@@ -195,7 +203,12 @@ unsafe fn inspect_default(clazz: *const pn_class_t, object: *mut c_void, dst: *m
     // SAFETY: `clazz` is a valid class (caller); its name is a C string.
     let name = unsafe { class_name_str(clazz) };
     // SAFETY: dst is a live pn_string_t (caller).
-    unsafe { string::append(dst, format!("{}<{:p}>", name, object).as_bytes()) }
+    unsafe { string::append(dst, format!("{}<{}>", name, c_ptr(object)).as_bytes()) }
+}
+
+/// A pointer as glibc's `%p` prints it (`(nil)` for NULL).
+pub(crate) fn c_ptr<T>(p: *const T) -> String {
+    if p.is_null() { "(nil)".to_string() } else { format!("{:#x}", p as usize) }
 }
 
 unsafe fn class_name_str(clazz: *const pn_class_t) -> String {
@@ -213,7 +226,7 @@ unsafe fn class_name_str(clazz: *const pn_class_t) -> String {
 /// finds their real class in the header.
 #[unsafe(no_mangle)]
 pub static PN_OBJECT: [pn_class_t; 1] = [pn_class_t {
-    name: c"object".as_ptr(),
+    name: c"pn_object".as_ptr(),
     cid: pn_cid_t::CID_pn_object as c_int,
     newinst: Some(pn_object_new),
     initialize: None,
@@ -231,7 +244,7 @@ pub static PN_OBJECT: [pn_class_t; 1] = [pn_class_t {
 /// Plain memory: no reference counting; freed with `free()`.
 #[unsafe(no_mangle)]
 pub static PN_VOID: [pn_class_t; 1] = [pn_class_t {
-    name: c"void".as_ptr(),
+    name: c"pn_void".as_ptr(),
     cid: pn_cid_t::CID_pn_void as c_int,
     newinst: Some(pn_void_new),
     initialize: None,
@@ -251,7 +264,7 @@ pub static PN_VOID: [pn_class_t; 1] = [pn_class_t {
 /// the objects' own classes do.
 #[unsafe(no_mangle)]
 pub static PN_WEAKREF: [pn_class_t; 1] = [pn_class_t {
-    name: c"weakref".as_ptr(),
+    name: c"pn_weakref".as_ptr(),
     cid: pn_cid_t::CID_pn_weakref as c_int,
     newinst: Some(pn_object_new),
     initialize: None,
@@ -542,9 +555,6 @@ pub unsafe extern "C" fn pn_class_inspect(clazz: *const pn_class_t, object: *mut
         }
         // SAFETY: per the contract.
         unsafe {
-            if object.is_null() {
-                return string::append(dst, b"(null)");
-            }
             let clazz = reify(clazz, object);
             match clazz.as_ref().and_then(|c| c.inspect) {
                 Some(f) => f(object, dst),
@@ -615,7 +625,7 @@ pub unsafe extern "C" fn pn_void_compare(a: *mut c_void, b: *mut c_void) -> isiz
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pn_void_inspect(object: *mut c_void, dst: *mut pn_string_t) -> c_int {
     // SAFETY: per the contract.
-    guard(|| unsafe { string::append(dst, format!("{:p}", object).as_bytes()) })
+    guard(|| unsafe { string::append(dst, c_ptr(object).as_bytes()) })
 }
 
 // ---------------------------------------------------------------------------

@@ -72,19 +72,19 @@ impl PnString {
         self.buf[self.size] = 0;
     }
 
-    /// Set the size to `size` bytes already in the buffer.
+    /// Set the size to `size` bytes already in the buffer, growing it
+    /// (with zeros) if needed.
     pub fn resize(&mut self, size: usize) -> bool {
-        if size > self.capacity() {
-            return false;
-        }
+        self.grow(size);
         self.null = false;
         self.size = size;
         self.buf[size] = 0;
         true
     }
 
+    /// Proton's "clear" makes the string NULL.
     pub fn clear(&mut self) {
-        self.set(b"");
+        self.set_null();
     }
 
     pub fn as_c_ptr(&self) -> *const c_char {
@@ -92,7 +92,15 @@ impl PnString {
     }
 }
 
-rust_class!(PnString, PN_STRING_CLASS, "pn_string", CID_pn_string, inspect = string_inspect);
+rust_class!(
+    PnString,
+    PN_STRING_CLASS,
+    "pn_string",
+    CID_pn_string,
+    inspect = string_inspect,
+    hashcode = string_hashcode,
+    compare = string_compare,
+);
 handle!(pn_string_t => PnString);
 
 /// Strings print quoted, with non-printable bytes escaped.
@@ -107,17 +115,35 @@ unsafe extern "C" fn string_inspect(object: *mut c_void, dst: *mut pn_string_t) 
     unsafe { append(dst, &quoted) }
 }
 
-/// `"..."` with `"` and `\` escaped and bytes outside printable ASCII as
-/// `\xNN`.
+/// Strings hash by content (FNV-1a), so maps keyed by strings work.
+unsafe extern "C" fn string_hashcode(object: *mut c_void) -> usize {
+    // SAFETY: called through the string class on a string.
+    let s = unsafe { &*object.cast::<PnString>() };
+    let mut h: usize = 0xcbf29ce484222325u64 as usize;
+    for &b in s.bytes().unwrap_or_default() {
+        h = (h ^ b as usize).wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// Strings compare by content (byte order); a NULL string sorts first.
+unsafe extern "C" fn string_compare(a: *mut c_void, b: *mut c_void) -> isize {
+    // SAFETY: called through the string class on two strings.
+    let (a, b) = unsafe { (&*a.cast::<PnString>(), &*b.cast::<PnString>()) };
+    match a.bytes().cmp(&b.bytes()) {
+        std::cmp::Ordering::Less => -1,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
+    }
+}
+
+/// `"..."` with bytes outside printable ASCII as `\xNN` (quotes and
+/// backslashes are not escaped, as in proton-c).
 pub fn quote(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len() + 2);
     out.push(b'"');
     for &b in bytes {
         match b {
-            b'"' | b'\\' => {
-                out.push(b'\\');
-                out.push(b);
-            }
             0x20..=0x7e => out.push(b),
             _ => out.extend_from_slice(format!("\\x{:02x}", b).as_bytes()),
         }
@@ -286,7 +312,7 @@ pub unsafe extern "C" fn pn_string_put(string: *mut pn_string_t, dst: *mut c_cha
     })
 }
 
-/// Make the string empty (not NULL).
+/// Make the string NULL (as proton-c does).
 ///
 /// # Safety
 /// `string` must be NULL or a live string.
