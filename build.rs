@@ -33,5 +33,6 @@ fn main() {
     assert!(status.success());
     println!("cargo:rustc-link-search=native={}", out.display());
     println!("cargo:rustc-link-lib=static=proton_shim");
+    println!("cargo:rerun-if-changed=src/ffi/c");
     println!("cargo:rerun-if-changed=build.rs");
 }

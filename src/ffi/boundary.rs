@@ -42,6 +42,14 @@ impl<T> FfiDefault for *mut T {
     }
 }
 
+/// Optional function pointers (callbacks) fail as NULL.
+impl<T> FfiDefault for Option<T> {
+    #[inline]
+    fn ffi_default() -> Self {
+        None
+    }
+}
+
 impl<T> FfiDefault for *const T {
     #[inline]
     fn ffi_default() -> Self {

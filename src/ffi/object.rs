@@ -548,7 +548,11 @@ pub unsafe extern "C" fn pn_class_equals(clazz: *const pn_class_t, a: *mut c_voi
 /// # Safety
 /// `object` must be NULL or an object `clazz` can handle; `dst` a string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pn_class_inspect(clazz: *const pn_class_t, object: *mut c_void, dst: *mut pn_string_t) -> c_int {
+pub unsafe extern "C" fn pn_class_inspect(
+    clazz: *const pn_class_t,
+    object: *mut c_void,
+    dst: *mut pn_string_t,
+) -> c_int {
     guard(|| {
         if dst.is_null() {
             return super::error::PN_ARG_ERR;

@@ -7,7 +7,6 @@
 #include "common.h"
 
 int main(int argc, char **argv) {
-  report_library((void *)pn_data);
   int failures = 0;
   for (int i = 1; i < argc; i++) {
     size_t size;

@@ -1,7 +1,6 @@
 /* Seeded random trees of AMQP values: each tree is built with the
- * pn_data_put_* API, then its encoding (hex), its pn_data_format text and a
- * decode/re-encode round trip are printed. Run on two libraries, the
- * outputs must be identical.
+ * pn_data_put_* API, then its encoding (hex) and its pn_data_format text
+ * are printed. Run on two libraries, the outputs must be identical.
  * usage: codec_random [COUNT [SEED]] */
 #include <proton/codec.h>
 #include <stdint.h>
@@ -143,11 +142,11 @@ static void put_value(pn_data_t *d, int depth) {
 }
 
 int main(int argc, char **argv) {
-  report_library((void *)pn_data);
   unsigned count = argc > 1 ? (unsigned)atoi(argv[1]) : 10000;
   rng_state = argc > 2 ? strtoull(argv[2], NULL, 0) : 0x9e3779b97f4a7c15ULL;
   static char buf[1 << 20], text[1 << 20];
   int failures = 0;
+  bool roundtrip = getenv("ROUNDTRIP") != NULL;
   pn_data_t *d = pn_data(0), *back = pn_data(0);
   for (unsigned i = 0; i < count; i++) {
     pn_data_clear(d);
@@ -159,7 +158,10 @@ int main(int argc, char **argv) {
     printf("%u encode %zd: ", i, n);
     if (n > 0) print_hex(stdout, buf, (size_t)n);
     printf("\n%u format %d: %.*s\n", i, ferr, ferr ? 0 : (int)tsize, text);
-    if (n > 0) {
+    /* With ROUNDTRIP set, also decode the encoding and require the same
+     * bytes again. Only proton-rs is run this way: proton-c's decoder
+     * mis-nests a described value whose value is itself described. */
+    if (roundtrip && n > 0) {
       pn_data_clear(back);
       size_t off = 0;
       while (off < (size_t)n) {
@@ -173,6 +175,7 @@ int main(int argc, char **argv) {
         printf("%u round trip differs: ", i);
         if (n2 > 0) print_hex(stdout, again, (size_t)n2);
         printf("\n");
+        failures++;
       }
     }
   }

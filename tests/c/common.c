@@ -1,8 +1,12 @@
-#define _GNU_SOURCE
 #include "common.h"
 
 #include <dlfcn.h>
 #include <stdlib.h>
+
+#include <proton/object.h>
+
+/* Every test reports its library before main() runs. */
+__attribute__((constructor)) static void report_at_start(void) { report_library((void *)pn_incref); }
 
 void report_library(void *symbol) {
   Dl_info info;

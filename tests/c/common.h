@@ -4,8 +4,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Print "library: <path>" for the shared object that defines `symbol`, so
- * the runner can check each binary ran on the library it claims to test. */
+/* Print "library: <path>" (to stderr) for the shared object that defines
+ * `symbol`, so the runner can check each binary ran on the library it
+ * claims to test. common.c does this for pn_incref before main(). */
 void report_library(void *symbol);
 
 /* Read a whole file; returns malloc'ed bytes (caller frees) or NULL. */

@@ -52,7 +52,6 @@ PN_HANDLE(KEY_A)
 PN_HANDLE(KEY_B)
 
 int main(void) {
-  report_library((void *)pn_incref);
   int failures = 0;
 
   /* reference counting and finalization */

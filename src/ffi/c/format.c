@@ -85,3 +85,35 @@ int pn_error_format(pn_error_t *error, int code, const char *fmt, ...) {
   va_end(ap);
   return err;
 }
+
+typedef struct pn_logger_t pn_logger_t;
+void pnrs_logger_log(pn_logger_t *logger, int subsystem, int level, const char *message);
+
+void pn_logger_logf(pn_logger_t *logger, int subsystem, int level, const char *fmt, ...) {
+  if (!logger || !fmt) return;
+  va_list ap;
+  va_start(ap, fmt);
+  char *text = pnrs_vasprintf(fmt, ap, NULL);
+  va_end(ap);
+  if (text) pnrs_logger_log(logger, subsystem, level, text);
+  free(text);
+}
+
+typedef struct pn_condition_t pn_condition_t;
+int pnrs_condition_set(pn_condition_t *condition, const char *name, const char *description);
+
+int pn_condition_vformat(pn_condition_t *condition, const char *name, const char *fmt, va_list ap) {
+  if (!condition) return PN_ARG_ERR;
+  char *text = fmt ? pnrs_vasprintf(fmt, ap, NULL) : NULL;
+  int err = pnrs_condition_set(condition, name, text);
+  free(text);
+  return err;
+}
+
+int pn_condition_format(pn_condition_t *condition, const char *name, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int err = pn_condition_vformat(condition, name, fmt, ap);
+  va_end(ap);
+  return err;
+}

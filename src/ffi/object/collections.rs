@@ -61,7 +61,13 @@ unsafe extern "C" fn list_inspect(object: *mut c_void, dst: *mut pn_string_t) ->
 }
 
 /// Print `open item, item close` with each item inspected through `clazz`.
-unsafe fn inspect_seq(dst: *mut pn_string_t, clazz: *const pn_class_t, items: &[*mut c_void], open: &[u8], close: &[u8]) -> c_int {
+unsafe fn inspect_seq(
+    dst: *mut pn_string_t,
+    clazz: *const pn_class_t,
+    items: &[*mut c_void],
+    open: &[u8],
+    close: &[u8],
+) -> c_int {
     // SAFETY: dst is live and items belong to clazz (caller).
     unsafe {
         string::append(dst, open);
@@ -514,7 +520,11 @@ unsafe extern "C" fn hash_inspect(object: *mut c_void, dst: *mut pn_string_t) ->
     // SAFETY: called through the hash class on a hash.
     let hash = unsafe { &*object.cast::<Hash>() };
     // SAFETY: dst is live; values belong to the hash's class.
-    unsafe { inspect_map(&hash.0, dst, |_, k, dst| string::append(dst, format!("pni_uintptr<{}>", crate::ffi::object::c_ptr(k)).as_bytes())) }
+    unsafe {
+        inspect_map(&hash.0, dst, |_, k, dst| {
+            string::append(dst, format!("pni_uintptr<{}>", crate::ffi::object::c_ptr(k)).as_bytes())
+        })
+    }
 }
 
 unsafe fn inspect_map(
@@ -546,7 +556,12 @@ unsafe fn inspect_map(
 /// # Safety
 /// The classes must be valid and outlive the map.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pn_map(key: *const pn_class_t, value: *const pn_class_t, capacity: usize, load_factor: f32) -> *mut pn_map_t {
+pub unsafe extern "C" fn pn_map(
+    key: *const pn_class_t,
+    value: *const pn_class_t,
+    capacity: usize,
+    load_factor: f32,
+) -> *mut pn_map_t {
     guard(|| pn_map_t::from_target(new_object(Map::new(key, value, capacity, load_factor))))
 }
 
@@ -713,7 +728,11 @@ pub extern "C" fn pn_iterator() -> *mut pn_iterator_t {
 /// # Safety
 /// `iterator` must be NULL or a live iterator.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pn_iterator_start(iterator: *mut pn_iterator_t, next: pn_iterator_next_t, size: usize) -> *mut c_void {
+pub unsafe extern "C" fn pn_iterator_start(
+    iterator: *mut pn_iterator_t,
+    next: pn_iterator_next_t,
+    size: usize,
+) -> *mut c_void {
     guard(|| {
         let it = try_mut!(iterator);
         it.next = next;

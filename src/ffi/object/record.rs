@@ -131,8 +131,8 @@ pub unsafe extern "C" fn pn_record_clear(record: *mut pn_record_t) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::object::{PN_OBJECT, PN_VOID, pn_decref, pn_refcount};
     use crate::ffi::object::string::pn_string;
+    use crate::ffi::object::{PN_OBJECT, PN_VOID, pn_decref, pn_refcount};
 
     #[test]
     fn set_counts_through_the_key_class() {

@@ -46,9 +46,14 @@ impl PnString {
     }
 
     pub fn grow(&mut self, capacity: usize) {
-        if capacity > self.capacity() {
-            let new_len = capacity.max(self.capacity() * 2) + 1;
-            self.buf.resize(new_len, 0);
+        // Double the buffer until it holds `capacity` bytes and the NUL, as
+        // proton-c does (its capacities are visible through the API).
+        let mut len = self.buf.len();
+        while len < capacity + 1 {
+            len *= 2;
+        }
+        if len > self.buf.len() {
+            self.buf.resize(len, 0);
         }
     }
 

@@ -1,0 +1,2 @@
+/* The system's socket address type (<sys/socket.h>), used by pointer only. */
+struct sockaddr;

@@ -1,0 +1,101 @@
+#include <proton/codec.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+static void show(pn_data_t *d, const char *label) {
+  char buf[70000]; 
+  ssize_t n = pn_data_encode(d, buf, sizeof buf);
+  ssize_t es = pn_data_encoded_size(d);
+  printf("%-14s n=%zd es=%zd ", label, n, es);
+  for (ssize_t i = 0; i < n && i < 48; i++) printf("%02x", (unsigned char)buf[i]);
+  if (n > 48) printf("...");
+  printf("\n");
+  pn_data_clear(d);
+}
+#define T(label, stmt) do { stmt; show(d, label); } while (0)
+int main() {
+  pn_data_t *d = pn_data(0);
+  T("empty", (void)0);
+  T("null", pn_data_put_null(d));
+  T("true", pn_data_put_bool(d, 1));
+  T("false", pn_data_put_bool(d, 0));
+  T("ubyte", pn_data_put_ubyte(d, 7));
+  T("byte", pn_data_put_byte(d, -7));
+  T("ushort", pn_data_put_ushort(d, 7));
+  T("short", pn_data_put_short(d, -7));
+  T("uint0", pn_data_put_uint(d, 0));
+  T("uint1", pn_data_put_uint(d, 1));
+  T("uint255", pn_data_put_uint(d, 255));
+  T("uint256", pn_data_put_uint(d, 256));
+  T("int0", pn_data_put_int(d, 0));
+  T("int127", pn_data_put_int(d, 127));
+  T("int-128", pn_data_put_int(d, -128));
+  T("int128", pn_data_put_int(d, 128));
+  T("int-129", pn_data_put_int(d, -129));
+  T("char", pn_data_put_char(d, 0x1f600));
+  T("ulong0", pn_data_put_ulong(d, 0));
+  T("ulong1", pn_data_put_ulong(d, 1));
+  T("ulong255", pn_data_put_ulong(d, 255));
+  T("ulong256", pn_data_put_ulong(d, 256));
+  T("long0", pn_data_put_long(d, 0));
+  T("long127", pn_data_put_long(d, 127));
+  T("long-128", pn_data_put_long(d, -128));
+  T("long128", pn_data_put_long(d, 128));
+  T("ts", pn_data_put_timestamp(d, 0));
+  T("float", pn_data_put_float(d, 1.0f));
+  T("double", pn_data_put_double(d, 1.0));
+  T("dec32", pn_data_put_decimal32(d, 0x01020304));
+  T("dec64", pn_data_put_decimal64(d, 0x0102030405060708ull));
+  pn_decimal128_t dd; for (int i = 0; i < 16; i++) dd.bytes[i] = i;
+  T("dec128", pn_data_put_decimal128(d, dd));
+  pn_uuid_t u; for (int i = 0; i < 16; i++) u.bytes[i] = i;
+  T("uuid", pn_data_put_uuid(d, u));
+  static char big[70000]; memset(big, 'x', sizeof big);
+  T("bin0", pn_data_put_binary(d, pn_bytes(0, "")));
+  T("bin255", pn_data_put_binary(d, pn_bytes(255, big)));
+  T("bin256", pn_data_put_binary(d, pn_bytes(256, big)));
+  T("str255", pn_data_put_string(d, pn_bytes(255, big)));
+  T("str256", pn_data_put_string(d, pn_bytes(256, big)));
+  T("sym255", pn_data_put_symbol(d, pn_bytes(255, big)));
+  T("sym256", pn_data_put_symbol(d, pn_bytes(256, big)));
+  T("list0", pn_data_put_list(d));
+  T("list1", (pn_data_put_list(d), pn_data_enter(d), pn_data_put_null(d)));
+  T("list_nulls", (pn_data_put_list(d), pn_data_enter(d), pn_data_put_null(d), pn_data_put_null(d)));
+  T("map0", pn_data_put_map(d));
+  T("map1", (pn_data_put_map(d), pn_data_enter(d), pn_data_put_null(d), pn_data_put_null(d)));
+  T("map_odd", (pn_data_put_map(d), pn_data_enter(d), pn_data_put_null(d)));
+  T("desc", (pn_data_put_described(d), pn_data_enter(d), pn_data_put_ulong(d, 0x10), pn_data_put_list(d)));
+  T("desc0", (pn_data_put_described(d)));
+  T("desc1", (pn_data_put_described(d), pn_data_enter(d), pn_data_put_ulong(d, 0x10)));
+  T("arr_int0", pn_data_put_array(d, false, PN_INT));
+  T("arr_int", (pn_data_put_array(d, false, PN_INT), pn_data_enter(d), pn_data_put_int(d, 1), pn_data_put_int(d, 2)));
+  T("arr_bool", (pn_data_put_array(d, false, PN_BOOL), pn_data_enter(d), pn_data_put_bool(d, 1), pn_data_put_bool(d, 0)));
+  T("arr_uint", (pn_data_put_array(d, false, PN_UINT), pn_data_enter(d), pn_data_put_uint(d, 0), pn_data_put_uint(d, 1)));
+  T("arr_ulong", (pn_data_put_array(d, false, PN_ULONG), pn_data_enter(d), pn_data_put_ulong(d, 0), pn_data_put_ulong(d, 1)));
+  T("arr_long", (pn_data_put_array(d, false, PN_LONG), pn_data_enter(d), pn_data_put_long(d, 0), pn_data_put_long(d, 1)));
+  T("arr_null", (pn_data_put_array(d, false, PN_NULL), pn_data_enter(d), pn_data_put_null(d), pn_data_put_null(d)));
+  T("arr_str", (pn_data_put_array(d, false, PN_STRING), pn_data_enter(d), pn_data_put_string(d, pn_bytes(1,"a")), pn_data_put_string(d, pn_bytes(2,"bc"))));
+  T("arr_strbig", (pn_data_put_array(d, false, PN_STRING), pn_data_enter(d), pn_data_put_string(d, pn_bytes(1,"a")), pn_data_put_string(d, pn_bytes(256,big))));
+  T("arr_sym", (pn_data_put_array(d, false, PN_SYMBOL), pn_data_enter(d), pn_data_put_symbol(d, pn_bytes(1,"a"))));
+  T("arr_sym0", (pn_data_put_array(d, false, PN_SYMBOL)));
+  T("arr_bin", (pn_data_put_array(d, false, PN_BINARY), pn_data_enter(d), pn_data_put_binary(d, pn_bytes(1,"a"))));
+  T("arr_list", (pn_data_put_array(d, false, PN_LIST), pn_data_enter(d), pn_data_put_list(d), pn_data_put_list(d), pn_data_enter(d), pn_data_put_int(d, 1), pn_data_exit(d)));
+  T("arr_map", (pn_data_put_array(d, false, PN_MAP), pn_data_enter(d), pn_data_put_map(d)));
+  T("arr_arr", (pn_data_put_array(d, false, PN_ARRAY), pn_data_enter(d), pn_data_put_array(d, false, PN_INT), pn_data_enter(d), pn_data_put_int(d, 3), pn_data_exit(d), pn_data_put_array(d, false, PN_INT)));
+  T("arr_desc", (pn_data_put_array(d, true, PN_LIST), pn_data_enter(d), pn_data_put_symbol(d, pn_bytes(1,"a")), pn_data_put_list(d)));
+  T("arr_desc0", (pn_data_put_array(d, true, PN_INT), pn_data_enter(d), pn_data_put_ulong(d, 5)));
+  T("arr_desc_none", (pn_data_put_array(d, true, PN_INT)));
+  T("arr_described", (pn_data_put_array(d, false, PN_DESCRIBED), pn_data_enter(d), pn_data_put_described(d), pn_data_enter(d), pn_data_put_int(d, 1), pn_data_put_int(d, 2), pn_data_exit(d)));
+  T("arr_mismatch", (pn_data_put_array(d, false, PN_INT), pn_data_enter(d), pn_data_put_int(d, 1), pn_data_put_string(d, pn_bytes(1,"a"))));
+  T("arr_char", (pn_data_put_array(d, false, PN_CHAR), pn_data_enter(d), pn_data_put_char(d, 'a')));
+  T("arr_ubyte", (pn_data_put_array(d, false, PN_UBYTE), pn_data_enter(d), pn_data_put_ubyte(d, 1)));
+  T("arr_ts", (pn_data_put_array(d, false, PN_TIMESTAMP), pn_data_enter(d), pn_data_put_timestamp(d, 1)));
+  T("arr_uuid", (pn_data_put_array(d, false, PN_UUID), pn_data_enter(d), pn_data_put_uuid(d, u)));
+  T("arr_dec32", (pn_data_put_array(d, false, PN_DECIMAL32), pn_data_enter(d), pn_data_put_decimal32(d, 1)));
+  T("two", (pn_data_put_int(d, 1), pn_data_put_int(d, 2)));
+  T("list_of_big", (pn_data_put_list(d), pn_data_enter(d), pn_data_put_binary(d, pn_bytes(300, big))));
+  T("list_in_list", (pn_data_put_list(d), pn_data_enter(d), pn_data_put_list(d), pn_data_enter(d), pn_data_put_list(d)));
+  T("list_described_bool", (pn_data_put_list(d), pn_data_enter(d), pn_data_put_described(d), pn_data_enter(d), pn_data_put_ulong(d, 0x24), pn_data_put_list(d)));
+  T("list_uint0_desc", (pn_data_put_described(d), pn_data_enter(d), pn_data_put_ulong(d, 0x70), pn_data_put_list(d), pn_data_enter(d), pn_data_put_bool(d, 0), pn_data_put_ubyte(d, 4), pn_data_put_null(d), pn_data_put_bool(d, 0), pn_data_put_uint(d, 0)));
+  return 0;
+}
