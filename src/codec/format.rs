@@ -11,7 +11,9 @@
 //!   array's descriptor is the first element), `@descriptor value`;
 //! - a described list or map whose descriptor is a known AMQP ulong code
 //!   prints as `@name(code) [field=value, ...]`, naming the fields and
-//!   leaving out null ones.
+//!   leaving out null ones (see [`Data::format_into`] for the details:
+//!   separators follow each node, so a hidden null can leave a `=` or a
+//!   space behind it, as in `{"a"=1, "b"=}`).
 
 use super::data::{Data, Value};
 use super::types::type_name;
@@ -133,14 +135,21 @@ enum Kind {
     Described,
 }
 
+/// A known descriptor: its name, code and field names.
+type Known = (&'static str, u64, &'static [&'static str]);
+
+/// A node whose children are being printed.
 struct Level {
     node: u32,
     kind: Kind,
-    /// Field names of a known descriptor, for the children of its value.
+    /// The node's own descriptor, when it is a described value whose first
+    /// child is a known ulong descriptor: that child prints by name.
+    known: Option<Known>,
+    /// The known descriptor of the node's parent: it names the node's
+    /// children by their index, and hides the null ones.
     fields: Option<&'static [&'static str]>,
+    /// Index of the child being printed.
     index: u32,
-    printed: bool,
-    last_printed: u32,
 }
 
 impl Data {
@@ -152,72 +161,82 @@ impl Data {
         out
     }
 
+    /// The known descriptor of node `id`: `Some` when it is a described
+    /// value whose first child is a ulong proton knows by name.
+    fn known_descriptor(&self, id: u32) -> Option<Known> {
+        let node = self.node(id);
+        if node.value != Value::Described || node.down == 0 {
+            return None;
+        }
+        match self.node(node.down).value {
+            Value::Ulong(code) => descriptor(code).map(|(name, fields)| (name, code, fields)),
+            _ => None,
+        }
+    }
+
     /// Append the text of every value to `out` (iteratively).
+    ///
+    /// Proton's rules (`tests/c/codec/fmt_tree.c`): each node prints its
+    /// text, then its children, then (lists, maps, arrays) its closing
+    /// bracket, then, when it has a next sibling, a separator chosen by the
+    /// node's own position: `=` after a map key (even index), a space after
+    /// the first child of a described value, else `, `. Below a described
+    /// value with a known descriptor (for the children of each of its
+    /// children), null nodes print nothing (no text, no separator; their
+    /// children still print), the others are named `field=` by their
+    /// index, and `, ` is written only when a non-null sibling follows.
     pub fn format_into(&self, out: &mut Vec<u8>) {
-        let root = Level { node: 0, kind: Kind::Sequence, fields: None, index: 0, printed: false, last_printed: 0 };
+        let root = Level { node: 0, kind: Kind::Sequence, known: None, fields: None, index: 0 };
         let mut stack = vec![root];
         let mut id = self.first();
         while id != 0 {
-            let lvl = stack.last_mut().expect("root level");
-            let index = lvl.index;
-            lvl.index += 1;
+            let lvl = stack.last().expect("root level");
             let node = self.node(id);
-            if !(lvl.fields.is_some() && node.value == Value::Null) {
-                if lvl.printed {
-                    out.extend_from_slice(match lvl.kind {
-                        Kind::Map if lvl.last_printed % 2 == 0 => b"=",
-                        // Between descriptor and value; more children (a
-                        // malformed tree) are separated by commas.
-                        Kind::Described if lvl.last_printed == 0 => b" ",
-                        _ => b", ",
-                    });
-                }
-                lvl.printed = true;
-                lvl.last_printed = index;
-                if let Some(name) = lvl.fields.and_then(|f| f.get(index as usize)) {
+            let hidden = lvl.fields.is_some() && node.value == Value::Null;
+            if !hidden {
+                if let Some(name) = lvl.fields.and_then(|f| f.get(lvl.index as usize)) {
                     out.extend_from_slice(name.as_bytes());
                     out.push(b'=');
                 }
-                let parent_kind = lvl.kind;
-                let parent = lvl.node;
-                // A known descriptor prints as its name.
-                let named = match node.value {
-                    Value::Ulong(code) if parent_kind == Kind::Described && index == 0 => descriptor(code),
-                    _ => None,
-                };
-                match (named, node.value) {
-                    (Some((name, _)), Value::Ulong(code)) => {
+                match (lvl.known, node.value) {
+                    // The first child of a described value with a known
+                    // descriptor (that ulong) prints as the name.
+                    (Some((name, code, _)), v) if lvl.index == 0 && !v.type_of().is_compound() => {
                         out.extend_from_slice(format!("{name}({code})").as_bytes());
                     }
-                    _ => self.format_open(&node.value, out),
+                    (_, v) => self.format_open(&v, out),
                 }
-                if node.down != 0 {
-                    // The value of a described value with a known descriptor
-                    // names its children.
-                    let fields = if parent_kind == Kind::Described && index == 1 {
-                        match self.node(self.node(parent).down).value {
-                            Value::Ulong(code) => descriptor(code).map(|d| d.1),
-                            _ => None,
-                        }
-                    } else {
-                        None
-                    };
-                    let kind = match node.value {
-                        Value::Map => Kind::Map,
-                        Value::Described => Kind::Described,
-                        _ => Kind::Sequence,
-                    };
-                    stack.push(Level { node: id, kind, fields, index: 0, printed: false, last_printed: 0 });
-                    id = node.down;
-                    continue;
-                }
-                format_close(&node.value, out);
             }
-            // Next sibling, or close containers until there is one.
+            if node.down != 0 {
+                let kind = match node.value {
+                    Value::Map => Kind::Map,
+                    Value::Described => Kind::Described,
+                    _ => Kind::Sequence,
+                };
+                let fields = lvl.known.map(|k| k.2);
+                stack.push(Level { node: id, kind, known: self.known_descriptor(id), fields, index: 0 });
+                id = node.down;
+                continue;
+            }
+            // Close the node, then its ancestors that it was the last
+            // child of, until one has a next sibling.
             loop {
-                let next = self.node(id).next;
-                if next != 0 {
-                    id = next;
+                let lvl = stack.last_mut().expect("root level");
+                let node = self.node(id);
+                format_close(&node.value, out);
+                let hidden = lvl.fields.is_some() && node.value == Value::Null;
+                if node.next != 0 {
+                    if !hidden {
+                        let sep: &[u8] = match lvl.kind {
+                            Kind::Map if lvl.index % 2 == 0 => b"=",
+                            Kind::Described if lvl.index == 0 => b" ",
+                            _ if lvl.fields.is_none() || self.non_null_follows(id) => b", ",
+                            _ => b"",
+                        };
+                        out.extend_from_slice(sep);
+                    }
+                    lvl.index += 1;
+                    id = node.next;
                     break;
                 }
                 if stack.len() == 1 {
@@ -225,10 +244,22 @@ impl Data {
                     break;
                 }
                 let done = stack.pop().expect("non-root level");
-                format_close(&self.node(done.node).value, out);
                 id = done.node;
             }
         }
+    }
+
+    /// Whether a sibling after node `id` is not null.
+    fn non_null_follows(&self, id: u32) -> bool {
+        let mut next = self.node(id).next;
+        while next != 0 {
+            let n = self.node(next);
+            if n.value != Value::Null {
+                return true;
+            }
+            next = n.next;
+        }
+        false
     }
 
     /// The text of one node without its children (compounds: the opening).

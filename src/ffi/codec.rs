@@ -1822,4 +1822,68 @@ mod tests {
         }
     }
 
+    /// A data object holding the values encoded in `hex`.
+    fn decoded(hex: &str) -> *mut pn_data_t {
+        let bytes: Vec<u8> =
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+        let d = pn_data(0);
+        let mut off = 0;
+        while off < bytes.len() {
+            // SAFETY: d is live; the pointer and size describe `bytes`.
+            let n = unsafe { pn_data_decode(d, bytes[off..].as_ptr().cast(), bytes.len() - off) };
+            assert!(n > 0, "{hex}");
+            off += n as usize;
+        }
+        d
+    }
+
+    /// After a missed `@` or `D` (or `[`), scan skips codes until it has
+    /// counted enough at the level of the miss; an opening bracket does not
+    /// count, even one back at that level after a `]` (results of proton-c,
+    /// probe scan_diff.c, cases at the end of tests/data/codec/scan-cases.txt).
+    #[test]
+    fn scan_resumes_after_a_miss_like_proton() {
+        let empty = pn_bytes_t::from_slice(b"");
+        // SAFETY: every format's arguments match its codes; data objects
+        // are live until freed.
+        unsafe {
+            // true, [[null], []], :""
+            let d = decoded("41c00802c0020140c00100a300");
+            let (mut o, mut s1, mut s2) = (false, pn_bytes_t::from_slice(b"x"), pn_bytes_t::from_slice(b"x"));
+            let c = pn_data(0);
+            assert_eq!(pn_data_scan(d, c"o[[@S][]C]s".as_ptr(), &mut o, &mut s1, c, &mut s2), 0);
+            assert!(o);
+            assert_eq!((s1.size, s2.size), (0, 0));
+            assert_eq!(text(c), "", "C is still skipped");
+            assert_eq!(pn_data_type(d), pn_type_t::PN_NULL, "the cursor stays on the missed value");
+            pn_data_free(c);
+            pn_data_free(d);
+
+            // [1.5], ["a"]
+            let d = decoded("c00a01823ff8000000000000c00401a10161");
+            let (mut x, mut s) = (0f64, empty);
+            assert_eq!(pn_data_scan(d, c"[d@][S]".as_ptr(), &mut x, &mut s), 0);
+            assert_eq!((x, s.size), (1.5, 0));
+            assert_eq!(pn_data_type(d), pn_type_t::PN_DOUBLE, "the ']' were skipped too");
+            pn_data_free(d);
+
+            // @PN_INT[-101, 116], []
+            let d = decoded("e00503549b7415c00100");
+            let (mut i, mut j, mut k) = (9i32, 9i32, 9i32);
+            assert_eq!(pn_data_scan(d, c"@[ii@i][]".as_ptr(), &mut i, &mut j, &mut k), 0);
+            assert_eq!((i, j, k), (-101, 116, 0));
+            assert_eq!(pn_data_type(d), pn_type_t::PN_INT);
+            pn_data_free(d);
+
+            // [[null], {}, :""]: a '{' does not count either.
+            let d = decoded("c00a03c0020140c10100a300");
+            let (mut s1, mut s2) = (empty, empty);
+            let c = pn_data(0);
+            assert_eq!(pn_data_scan(d, c"[[@S]{}C]s".as_ptr(), &mut s1, c, &mut s2), 0);
+            assert_eq!(text(c), "");
+            assert_eq!(pn_data_type(d), pn_type_t::PN_MAP);
+            pn_data_free(c);
+            pn_data_free(d);
+        }
+    }
 }

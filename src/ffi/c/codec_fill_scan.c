@@ -293,7 +293,10 @@ static int scan_next(pn_data_t *data, bool suspend) {
  * code finds no value of its type, the codes for its contents are skipped
  * ("suspended"): resume_count counts the codes left to skip at the level
  * the miss happened (count_level); the brackets of lists and maps are a
- * level of the format whether or not they were entered.
+ * level of the format whether or not they were entered. The codes counted
+ * are those at count_level, the missed one included, except '?' and opening
+ * brackets: "[[@S][]C]" skips the "C" (the ']' back at the level of the
+ * '@' counts, the '[' after it does not).
  */
 int pn_data_vscan(pn_data_t *data, const char *fmt, va_list ap) {
   if (!data || !fmt) return PN_ARG_ERR;
@@ -433,7 +436,11 @@ int pn_data_vscan(pn_data_t *data, const char *fmt, va_list ap) {
     }
     }
 
-    if (code != '?' && resume_count && level == count_level) resume_count--;
+    /* Every code but '?' and the opening brackets counts toward resuming:
+     * an opening bracket only raises the level, and its closing one (back
+     * at the level of the miss) is what counts. So after a missed '@' or
+     * 'D', "][" back at that level does not resume the scan early. */
+    if (code != '?' && code != '[' && code != '{' && resume_count && level == count_level) resume_count--;
 
     if (scanarg && code != '?') {
       *scanarg = scanned;
