@@ -138,6 +138,9 @@ pub struct Data {
     pub(crate) current: u32,
     base_parent: u32,
     base_current: u32,
+    /// Nodes whose byte spans a decode in progress recorded relative to its
+    /// input (kept here to reuse the allocation).
+    pub(crate) rebase: Vec<u32>,
 }
 
 impl Default for Data {
@@ -165,7 +168,7 @@ impl Data {
     pub fn with_capacity(capacity: usize) -> Data {
         let mut nodes = Vec::with_capacity(capacity.saturating_add(1).min(1 << 16));
         nodes.push(Node::EMPTY);
-        Data { nodes, bytes: Vec::new(), parent: 0, current: 0, base_parent: 0, base_current: 0 }
+        Data { nodes, bytes: Vec::new(), parent: 0, current: 0, base_parent: 0, base_current: 0, rebase: Vec::new() }
     }
 
     /// Remove every value; the tree is as new (keeps its memory).

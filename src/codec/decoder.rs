@@ -10,7 +10,7 @@
 //!   input can neither overflow the stack nor make it allocate without
 //!   limit. A failed decode leaves the tree as it was.
 
-use super::data::{Data, Value};
+use super::data::{Data, Span, Value};
 use super::error::{CodecError, MAX_NESTING};
 use super::stack::Stack;
 use super::types::{Atom, Layout, Type, code, describe};
@@ -494,13 +494,26 @@ impl Data {
             stack: Stack::new(),
             zero_width_budget: ZERO_WIDTH_ALLOWANCE.saturating_add(input.len().saturating_mul(16)),
         };
-        match t.run() {
-            Ok(()) => Ok(t.input.pos),
-            Err(e) => {
-                self.rollback(cp);
-                Err(e)
+        let result = t.run().map(|()| t.input.pos);
+        // Strings, binaries and symbols were recorded as spans of the input:
+        // copy the consumed input once and move the spans onto the copy
+        // (one memcpy instead of one per value).
+        let result = result.and_then(|pos| {
+            let base = self.bytes.len();
+            let base32 = u32::try_from(base + pos).map(|_| base as u32).map_err(|_| CodecError::TooLarge)?;
+            self.bytes.extend_from_slice(&input[..pos]);
+            for &id in &self.rebase {
+                if let Value::Binary(s) | Value::String(s) | Value::Symbol(s) = &mut self.nodes[id as usize].value {
+                    s.off += base32;
+                }
             }
+            Ok(pos)
+        });
+        self.rebase.clear();
+        if result.is_err() {
+            self.rollback(cp);
         }
+        result
     }
 }
 
@@ -554,7 +567,7 @@ impl TreeDecoder<'_, '_> {
 
     /// A value with its constructor. Proton allows only scalars (and
     /// `list0`) as descriptors: no described value, list, map or array.
-    #[inline]
+    #[inline(always)]
     fn value(&mut self, descriptor: bool) -> Result<(), CodecError> {
         let c = self.input.u8()?;
         if descriptor
@@ -571,7 +584,7 @@ impl TreeDecoder<'_, '_> {
 
     /// The bytes after constructor `c` (read, or shared by an array). One
     /// match on the constructor (this is the decoder's hot path).
-    #[inline]
+    #[inline(always)]
     fn body(&mut self, c: u8) -> Result<(), CodecError> {
         let v = match c {
             code::NULL | code::TRUE | code::FALSE | code::UINT0 | code::ULONG0 | code::LIST0 => {
@@ -611,13 +624,17 @@ impl TreeDecoder<'_, '_> {
             code::UUID => Value::Uuid(self.input.array()?),
             code::VBIN8 | code::STR8 | code::SYM8 | code::VBIN32 | code::STR32 | code::SYM32 => {
                 let n = self.input.width(if c & 0xf0 == 0xa0 { 1 } else { 4 })?;
-                let bytes = self.input.take(n)?;
-                let span = self.data.intern(bytes)?;
-                match c & 0x0f {
+                let off = u32::try_from(self.input.pos).map_err(|_| CodecError::TooLarge)?;
+                self.input.take(n)?;
+                // Relative to the input until `Data::decode` copies it.
+                let span = Span { off, len: n as u32 };
+                let id = self.data.add(match c & 0x0f {
                     0x0 => Value::Binary(span),
                     0x1 => Value::String(span),
                     _ => Value::Symbol(span),
-                }
+                })?;
+                self.data.rebase.push(id);
+                return Ok(());
             }
             code::LIST8 | code::LIST32 | code::MAP8 | code::MAP32 => {
                 let w = if c & 0xf0 == 0xc0 { 1 } else { 4 };

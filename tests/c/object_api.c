@@ -107,7 +107,9 @@ int main(void) {
   printf("put %zd: %s\n", pn_string_put(s, out), out);
   pn_string_clear(s);
   printf("cleared '%s' %zu\n", pn_string_get(s), pn_string_size(s));
-  printf("hash equal for equal strings: %d\n", pn_hashcode(s2) == pn_hashcode(pn_string("copy me")));
+  pn_string_t *same = pn_string("copy me");
+  printf("hash equal for equal strings: %d\n", pn_hashcode(s2) == pn_hashcode(same));
+  pn_free(same);
 
   /* lists */
   pn_list_t *l = pn_list(PN_OBJECT, 0);
