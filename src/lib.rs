@@ -6,6 +6,8 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod codec;
+pub mod message;
+pub mod url;
 
 #[allow(unsafe_code)]
 pub mod ffi;

@@ -25,6 +25,8 @@
 //!   `src/ffi` keep Rust names (`ErrorState`, `PnString`).
 //! - `#[unsafe(no_mangle)]` functions named `pnrs_*` are internal (called
 //!   by the C shims in `src/ffi/c/`) and stay out of the headers, as do
+//!   `pni_*` functions (proton-c's internal exports that bindings use, e.g.
+//!   `pni_message_with_extra`: not in proton's public headers either), and
 //!   functions declared in `extern "C" { ... }` blocks (Rust's imports of
 //!   C code; a public function written in C is declared in a fragment).
 //!
@@ -199,9 +201,9 @@ fn raw_aliases(src: &str) -> Vec<String> {
 }
 
 /// Functions that stay out of the headers: internal C-ABI functions
-/// (`pnrs_*`), and every function declared in an `extern "C" { ... }`
-/// block (Rust's imports of C code; public functions written in C are
-/// declared by the fragments).
+/// (`pnrs_*`, and proton's internal `pni_*` exports), and every function
+/// declared in an `extern "C" { ... }` block (Rust's imports of C code;
+/// public functions written in C are declared by the fragments).
 fn hidden_fns(src: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_block = false;
@@ -211,7 +213,7 @@ fn hidden_fns(src: &str) -> Vec<String> {
         }
         if let Some(i) = l.find("fn ") {
             let name = ident(&l[i + 3..]);
-            if in_block || name.starts_with("pnrs_") {
+            if in_block || name.starts_with("pnrs_") || name.starts_with("pni_") {
                 out.push(name.to_string());
             }
         }

@@ -29,6 +29,497 @@ extern "C" {
  */
 typedef struct pn_message_t pn_message_t;
 
+/**
+ * Make an empty message (every field at its default, no sections). Free it
+ * with `pn_message_free`.
+ */
+PN_EXTERN struct pn_message_t *pn_message(void);
+
+/**
+ * Destroy a message, its `pn_data_t`s and its error. NULL is ignored.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message, not used afterwards.
+ */
+PN_EXTERN void pn_message_free(struct pn_message_t *msg);
+
+/**
+ * Reset every field to its default and empty every section, as in a new
+ * message. The `pn_data_t`s already handed out stay valid (empty), and an
+ * id that was asked for as a `pn_data_t` stays in that form.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN void pn_message_clear(struct pn_message_t *msg);
+
+/**
+ * The code of the last error recorded on the message, 0 when there is
+ * none. proton-c records none; proton-rs only when a decode exceeds its
+ * nesting limits.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN int pn_message_errno(struct pn_message_t *msg);
+
+/**
+ * The message's error object (code and text of the last failure). The
+ * message owns it; it stays valid until the message is freed.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_error_t *pn_message_error(struct pn_message_t *msg);
+
+/**
+ * Whether the body is written by type: a binary as a data section, a list
+ * as an amqp-sequence section (any other value still as an amqp-value).
+ * Off by default; decoding a data or amqp-sequence section turns it on,
+ * an amqp-value section off.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN bool pn_message_is_inferred(struct pn_message_t *msg);
+
+/**
+ * Choose how the body is written (see `pn_message_is_inferred`). Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN int pn_message_set_inferred(struct pn_message_t *msg, bool inferred);
+
+/**
+ * The header's durable flag: whether holders of the message must keep it
+ * on stable storage. False by default.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN bool pn_message_is_durable(struct pn_message_t *msg);
+
+/**
+ * Set the durable flag. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN int pn_message_set_durable(struct pn_message_t *msg, bool durable);
+
+/**
+ * The header's priority (higher goes first); `PN_DEFAULT_PRIORITY` (4)
+ * unless set.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN uint8_t pn_message_get_priority(struct pn_message_t *msg);
+
+/**
+ * Set the priority (any value 0-255). Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN int pn_message_set_priority(struct pn_message_t *msg, uint8_t priority);
+
+/**
+ * The header's time to live in milliseconds; 0 (the default) means none.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_millis_t pn_message_get_ttl(struct pn_message_t *msg);
+
+/**
+ * Set the time to live in milliseconds. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN int pn_message_set_ttl(struct pn_message_t *msg, pn_millis_t ttl);
+
+/**
+ * The header's first-acquirer flag: true when no earlier attempt to have
+ * the message acquired has failed. False by default.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN bool pn_message_is_first_acquirer(struct pn_message_t *msg);
+
+/**
+ * Set the first-acquirer flag. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN int pn_message_set_first_acquirer(struct pn_message_t *msg, bool first);
+
+/**
+ * The header's delivery count: how many earlier delivery attempts there
+ * were. 0 by default.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN uint32_t pn_message_get_delivery_count(struct pn_message_t *msg);
+
+/**
+ * Set the delivery count. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN int pn_message_set_delivery_count(struct pn_message_t *msg, uint32_t count);
+
+/**
+ * The message id as a `pn_data_t` the message owns (valid until the
+ * message is freed). From this call on the id lives in that tree: its
+ * current node is the id, of whatever type it is, and the other id
+ * functions, encoding and decoding use it.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_data_t *pn_message_id(struct pn_message_t *msg);
+
+/**
+ * The message id (an unsigned long, uuid, binary or string; type
+ * `PN_NULL` when there is none). Bytes point into the message.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_msgid_t pn_message_get_id(struct pn_message_t *msg);
+
+/**
+ * Set the message id; the bytes of a binary or string id are copied. An
+ * id of another type than ulong, uuid, binary or string leaves the message
+ * without id (unless the id is kept as a `pn_data_t`, which takes any
+ * type). Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; a binary or string `id` must name
+ * readable bytes.
+ */
+PN_EXTERN int pn_message_set_id(struct pn_message_t *msg, pn_msgid_t id);
+
+/**
+ * The user id (binary). `{0, NULL}` when unset; the bytes point into the
+ * message.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_bytes_t pn_message_get_user_id(struct pn_message_t *msg);
+
+/**
+ * Set the user id to a copy of the bytes; a NULL `start` unsets it (a
+ * zero-length range with a non-NULL start is an empty id). Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; `user_id` must name readable
+ * bytes.
+ */
+PN_EXTERN int pn_message_set_user_id(struct pn_message_t *msg, pn_bytes_t user_id);
+
+/**
+ * The address (the node it is sent to), or NULL when it is not set.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN const char *pn_message_get_address(struct pn_message_t *msg);
+
+/**
+ * Set the address (the node it is sent to) to a copy of the string, or unset it with NULL. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; `address` NULL or a NUL-terminated
+ * string.
+ */
+PN_EXTERN
+int pn_message_set_address(struct pn_message_t *msg,
+                           const char *address);
+
+/**
+ * The subject, or NULL when it is not set.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN const char *pn_message_get_subject(struct pn_message_t *msg);
+
+/**
+ * Set the subject to a copy of the string, or unset it with NULL. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; `subject` NULL or a NUL-terminated
+ * string.
+ */
+PN_EXTERN int pn_message_set_subject(struct pn_message_t *msg, const char *subject);
+
+/**
+ * The reply-to address, or NULL when it is not set.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN const char *pn_message_get_reply_to(struct pn_message_t *msg);
+
+/**
+ * Set the reply-to address to a copy of the string, or unset it with NULL. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; `reply_to` NULL or a NUL-terminated
+ * string.
+ */
+PN_EXTERN int pn_message_set_reply_to(struct pn_message_t *msg, const char *reply_to);
+
+/**
+ * The correlation id as a `pn_data_t` the message owns; as for
+ * `pn_message_id`, the correlation id lives in that tree from then on.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_data_t *pn_message_correlation_id(struct pn_message_t *msg);
+
+/**
+ * The correlation id (type `PN_NULL` when there is none); see
+ * `pn_message_get_id`.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_msgid_t pn_message_get_correlation_id(struct pn_message_t *msg);
+
+/**
+ * Set the correlation id, with the rules of `pn_message_set_id`. Returns
+ * 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; a binary or string `id` must name
+ * readable bytes.
+ */
+PN_EXTERN int pn_message_set_correlation_id(struct pn_message_t *msg, pn_msgid_t id);
+
+/**
+ * The content type (a MIME type, sent as a symbol), or NULL when it is not set.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN const char *pn_message_get_content_type(struct pn_message_t *msg);
+
+/**
+ * Set the content type (a MIME type, sent as a symbol) to a copy of the string, or unset it with NULL. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; `type` NULL or a NUL-terminated
+ * string.
+ */
+PN_EXTERN
+int pn_message_set_content_type(struct pn_message_t *msg,
+                                const char *type);
+
+/**
+ * The content encoding (sent as a symbol), or NULL when it is not set.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN const char *pn_message_get_content_encoding(struct pn_message_t *msg);
+
+/**
+ * Set the content encoding (sent as a symbol) to a copy of the string, or unset it with NULL. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; `encoding` NULL or a NUL-terminated
+ * string.
+ */
+PN_EXTERN
+int pn_message_set_content_encoding(struct pn_message_t *msg,
+                                    const char *encoding);
+
+/**
+ * The absolute expiry time (milliseconds since the epoch); 0 means none.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_timestamp_t pn_message_get_expiry_time(struct pn_message_t *msg);
+
+/**
+ * Set the absolute expiry time. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN int pn_message_set_expiry_time(struct pn_message_t *msg, pn_timestamp_t time);
+
+/**
+ * The creation time (milliseconds since the epoch); 0 means none.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_timestamp_t pn_message_get_creation_time(struct pn_message_t *msg);
+
+/**
+ * Set the creation time. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN int pn_message_set_creation_time(struct pn_message_t *msg, pn_timestamp_t time);
+
+/**
+ * The group id, or NULL when it is not set.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN const char *pn_message_get_group_id(struct pn_message_t *msg);
+
+/**
+ * Set the group id to a copy of the string, or unset it with NULL. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; `group_id` NULL or a NUL-terminated
+ * string.
+ */
+PN_EXTERN int pn_message_set_group_id(struct pn_message_t *msg, const char *group_id);
+
+/**
+ * The message's position in its group; 0 by default.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_sequence_t pn_message_get_group_sequence(struct pn_message_t *msg);
+
+/**
+ * Set the position in the group. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN int pn_message_set_group_sequence(struct pn_message_t *msg, pn_sequence_t n);
+
+/**
+ * The group id for replies, or NULL when it is not set.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN const char *pn_message_get_reply_to_group_id(struct pn_message_t *msg);
+
+/**
+ * Set the group id for replies to a copy of the string, or unset it with NULL. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; `reply_to_group_id` NULL or a NUL-terminated
+ * string.
+ */
+PN_EXTERN
+int pn_message_set_reply_to_group_id(struct pn_message_t *msg,
+                                     const char *reply_to_group_id);
+
+/**
+ * The delivery annotations, a tree (normally one map) the message owns,
+ * valid until it is freed. Sent when it holds anything.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_data_t *pn_message_instructions(struct pn_message_t *msg);
+
+/**
+ * The message annotations, a tree (normally one map with symbol keys) the
+ * message owns, valid until it is freed.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_data_t *pn_message_annotations(struct pn_message_t *msg);
+
+/**
+ * The application properties, a tree (normally one map with string keys)
+ * the message owns, valid until it is freed.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_data_t *pn_message_properties(struct pn_message_t *msg);
+
+/**
+ * The body, a tree the message owns, valid until it is freed. Everything
+ * in it is sent after the body's section descriptor.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message.
+ */
+PN_EXTERN pn_data_t *pn_message_body(struct pn_message_t *msg);
+
+/**
+ * Read the `size` bytes at `bytes` as a series of message sections, as
+ * proton-c 0.37 does: each section present replaces what the message had
+ * for it (header and properties fields absent from their section go back
+ * to their defaults); the rest of the message is left alone. Damaged input
+ * is not an error: what cannot be read as a section goes into the body.
+ * Returns 0; proton-rs returns `PN_ERR` (with the error's text set) only
+ * for input nested deeper than its decoder allows. An empty input does
+ * nothing.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; `bytes` must have `size` readable
+ * bytes.
+ */
+PN_EXTERN int pn_message_decode(struct pn_message_t *msg, const char *bytes, size_t size);
+
+/**
+ * Encode the message into the buffer of `*size` bytes at `bytes`. On
+ * success `*size` becomes the encoded length and 0 is returned; if the
+ * buffer is too small, `PN_OVERFLOW` is returned, `*size` is unchanged and
+ * the buffer holds the part that fit. Encoding rewinds the cursors of the
+ * section trees.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; `size` must point at the size of
+ * the writable buffer `bytes`.
+ */
+PN_EXTERN int pn_message_encode(struct pn_message_t *msg, char *bytes, size_t *size);
+
+/**
+ * Encode the message into `buf`, growing it as needed: with a NULL
+ * `start`, a 256-byte buffer is `malloc`ed first; while the message does
+ * not fit, the buffer's size is doubled with `realloc` (so a zero-sized
+ * buffer cannot grow: `PN_OUT_OF_MEMORY`). `buf` always describes the
+ * current buffer, which the caller frees. Returns the encoded length, or
+ * `PN_OUT_OF_MEMORY`.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; `buf` must point at a
+ * `pn_rwbytes_t` describing a buffer from `malloc` (or a NULL start).
+ */
+PN_EXTERN ptrdiff_t pn_message_encode2(struct pn_message_t *msg, pn_rwbytes_t *buf);
+
+/**
+ * Replace `data`'s contents with the message as described values: the
+ * header and properties lists (as they are encoded, but with an id of any
+ * type), then each non-empty section with the first value of its tree.
+ * Rewinds the section trees. Returns 0.
+ *
+ * # Safety
+ * `msg` must be NULL or a live message; `data` NULL or a live `pn_data_t`
+ * that is none of the message's own.
+ */
+PN_EXTERN int pn_message_data(struct pn_message_t *msg, pn_data_t *data);
+
 #ifdef __cplusplus
 }
 #endif

@@ -20,6 +20,191 @@ extern "C" {
  */
 typedef struct pn_url_t pn_url_t;
 
+/**
+ * Make a URL with no parts (its text is empty). Free it with `pn_url_free`.
+ */
+PNX_EXTERN PN_DEPRECATED("Use a third-party URL library") struct pn_url_t *pn_url(void);
+
+/**
+ * Split a string into URL parts, by proton's loose rules:
+ * `[scheme://][user[:password]@]host[:port][/path]`. The scheme is taken
+ * only when the first `/` is part of a `://`; the path is everything after
+ * the next `/`; the user part runs to the first `@` and splits at its
+ * first `:`, and user and password are percent-decoded; a host starting
+ * with `[` runs to the next `]` (for IPv6 addresses), and the port is what
+ * follows the last `:`. Parts that are missing are NULL, and so is an
+ * empty host. Returns NULL for NULL or an empty string; any other string
+ * gives a URL.
+ *
+ * # Safety
+ * `url` must be NULL or a NUL-terminated string.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+struct pn_url_t *pn_url_parse(const char *url);
+
+/**
+ * Destroy a URL and the strings it handed out. NULL is ignored.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL, not used afterwards.
+ */
+PNX_EXTERN PN_DEPRECATED("Use a third-party URL library") void pn_url_free(struct pn_url_t *url);
+
+/**
+ * Remove every part.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL.
+ */
+PNX_EXTERN PN_DEPRECATED("Use a third-party URL library") void pn_url_clear(struct pn_url_t *url);
+
+/**
+ * The URL as text, rebuilt from its parts: `scheme://` when there is a
+ * scheme; the user and `:password` (with `/`, `:` and `@` percent-encoded)
+ * and `@` when either is set; the host, in brackets if it contains a `:`;
+ * `:port`; `/path`. The URL owns the string; it stays valid until the URL
+ * changes or is freed.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+const char *pn_url_str(struct pn_url_t *url);
+
+/**
+ * The scheme (without `://`), or NULL when the URL has none; the URL owns the string.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+const char *pn_url_get_scheme(struct pn_url_t *url);
+
+/**
+ * The user name (percent-decoded), or NULL when the URL has none; the URL owns the string.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+const char *pn_url_get_username(struct pn_url_t *url);
+
+/**
+ * The password (percent-decoded), or NULL when the URL has none; the URL owns the string.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+const char *pn_url_get_password(struct pn_url_t *url);
+
+/**
+ * The host (without brackets), or NULL when the URL has none; the URL owns the string.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+const char *pn_url_get_host(struct pn_url_t *url);
+
+/**
+ * The port, as text, or NULL when the URL has none; the URL owns the string.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+const char *pn_url_get_port(struct pn_url_t *url);
+
+/**
+ * The path (without the leading `/`), or NULL when the URL has none; the URL owns the string.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+const char *pn_url_get_path(struct pn_url_t *url);
+
+/**
+ * Set the scheme (without `://`) to a copy of the string, or remove it with NULL.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL; `scheme` NULL or a NUL-terminated
+ * string.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+void pn_url_set_scheme(struct pn_url_t *url,
+                       const char *scheme);
+
+/**
+ * Set the user name (percent-decoded) to a copy of the string, or remove it with NULL.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL; `username` NULL or a NUL-terminated
+ * string.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+void pn_url_set_username(struct pn_url_t *url,
+                         const char *username);
+
+/**
+ * Set the password (percent-decoded) to a copy of the string, or remove it with NULL.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL; `password` NULL or a NUL-terminated
+ * string.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+void pn_url_set_password(struct pn_url_t *url,
+                         const char *password);
+
+/**
+ * Set the host (without brackets) to a copy of the string, or remove it with NULL.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL; `host` NULL or a NUL-terminated
+ * string.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+void pn_url_set_host(struct pn_url_t *url,
+                     const char *host);
+
+/**
+ * Set the port, as text to a copy of the string, or remove it with NULL.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL; `port` NULL or a NUL-terminated
+ * string.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+void pn_url_set_port(struct pn_url_t *url,
+                     const char *port);
+
+/**
+ * Set the path (without the leading `/`) to a copy of the string, or remove it with NULL.
+ *
+ * # Safety
+ * `url` must be NULL or a live URL; `path` NULL or a NUL-terminated
+ * string.
+ */
+PNX_EXTERN
+PN_DEPRECATED("Use a third-party URL library")
+void pn_url_set_path(struct pn_url_t *url,
+                     const char *path);
+
 #ifdef __cplusplus
 }
 #endif

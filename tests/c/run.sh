@@ -28,10 +28,15 @@ mask() { sed -E 's/0x[0-9a-f]{6,}/0xADDR/g' "$1"; }
 
 # run NAME ARGS...: run the test on both libraries and compare. With
 # STDIN=file in the environment, the test reads that file.
-run() {
+run() { run_as "$1" "$@"; }
+
+# run_as LABEL NAME ARGS...: as run, with outputs named LABEL (for one
+# program run with several arguments).
+run_as() {
+  local label=$1; shift
   local name=$1; shift
   local input=${STDIN:-/dev/null}
-  local out="$build/out/$name"
+  local out="$build/out/$label"
   mkdir -p "$build/out"
   local rc_rs=0 rc_c=0
   LD_LIBRARY_PATH="$prefix/lib" "$build/rs/$name" "$@" <"$input" >"$out.rs" 2>"$out.rs.err" || rc_rs=$?
@@ -40,26 +45,31 @@ run() {
   lib_rs=$(sed -n 's/^library: //p' "$out.rs.err")
   lib_c=$(sed -n 's/^library: //p' "$out.c.err")
   if [ "$lib_rs" != "$rs_lib" ] || [ "$lib_c" != "$c_lib" ]; then
-    echo "FAIL $name: loaded '$lib_rs' and '$lib_c', expected $rs_lib and $c_lib"; failed=1; return
+    echo "FAIL $label: loaded '$lib_rs' and '$lib_c', expected $rs_lib and $c_lib"; failed=1; return
   fi
   # stderr (log lines) is compared too, after the library line.
   grep -v '^library: ' "$out.rs.err" >>"$out.rs" || true
   grep -v '^library: ' "$out.c.err" >>"$out.c" || true
   if ! cmp -s <(mask "$out.rs") <(mask "$out.c"); then
-    echo "FAIL $name: output differs from proton-c (exit $rc_rs vs $rc_c); first differences (< proton-c, > proton-rs):"
+    echo "FAIL $label: output differs from proton-c (exit $rc_rs vs $rc_c); first differences (< proton-c, > proton-rs):"
     diff <(mask "$out.c") <(mask "$out.rs") | head -20 || true
     failed=1; return
   fi
   if [ "$rc_rs" != "$rc_c" ]; then
-    echo "FAIL $name: exit status $rc_rs, proton-c $rc_c"; failed=1; return
+    echo "FAIL $label: exit status $rc_rs, proton-c $rc_c"; failed=1; return
   fi
-  echo "ok   $name ($(wc -l <"$out.rs") lines identical to proton-c)"
+  echo "ok   $label ($(wc -l <"$out.rs") lines identical to proton-c)"
 }
 
 run object_api
 run codec_interop "$repo"/tests/data/interop/*.amqp
 run decode_corpus "$repo"/tests/data/corpus/message-decode/*
 run codec_random 10000
+run message_api "$repo/tests/data/message/decode-cases.txt"
+run message_random 3000
+run message_corpus "$repo"/tests/data/corpus/message-decode/*
+run url_api
+run url_corpus "$repo"/tests/data/corpus/url/*
 if ROUNDTRIP=1 LD_LIBRARY_PATH="$prefix/lib" "$build/rs/codec_random" 10000 >"$build/out/roundtrip" 2>&1; then
   echo "ok   codec_random: 10000 trees decode and re-encode to the same bytes on proton-rs"
 else
@@ -68,6 +78,12 @@ fi
 for t in fmt1 fmt2 fmt3 enc weird nav2 nav3 get fill1 mprobe scan1 descriptors float_format; do
   run codec_$t
 done
+# Engine scenarios: two connection drivers wired in memory (tests/c/engine.c).
+for s in basic conditions settle_modes outcomes multiframe abort drain refused idle_timeout pipelined \
+         termini lifetimes detach_close batch small_window; do
+  run_as engine_$s engine $s
+done
+run driver_corpus "$repo"/tests/data/corpus/connection-driver/*
 STDIN="$repo/tests/data/codec/decode-cases.txt" run codec_dec
 STDIN="$repo/tests/data/codec/scan-cases.txt" run codec_scan_diff
 

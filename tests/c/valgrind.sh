@@ -25,4 +25,13 @@ probe decode_corpus "$repo"/tests/data/corpus/message-decode/*
 probe codec_interop "$repo"/tests/data/interop/*.amqp
 ROUNDTRIP=1 probe codec_random 300
 probe object_api
+probe message_corpus "$repo"/tests/data/corpus/message-decode/*
+probe message_api "$repo/tests/data/message/decode-cases.txt"
+probe message_random 200
+probe url_corpus "$repo"/tests/data/corpus/url/*
+probe url_api
+probe driver_corpus "$repo"/tests/data/corpus/connection-driver/*
+for s in basic outcomes multiframe abort drain idle_timeout lifetimes batch; do
+  probe engine "$s"
+done
 exit $fail
