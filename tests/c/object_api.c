@@ -107,6 +107,20 @@ int main(void) {
   printf("put %zd: %s\n", pn_string_put(s, out), out);
   pn_string_clear(s);
   printf("cleared '%s' %zu\n", pn_string_get(s), pn_string_size(s));
+  {
+    const char *w[] = {"", "a", "b", "ab", "\xff", "hello world"};
+    printf("string hashes:");
+    for (int i = 0; i < 6; i++) { pn_string_t *x = pn_string(w[i]); printf(" %lu", (unsigned long)pn_hashcode(x)); pn_free(x); }
+    printf("\nstring compare:");
+    for (int i = 0; i < 6; i++) for (int j = 0; j < 6; j++) {
+      pn_string_t *x = pn_string(w[i]), *y = pn_string(w[j]);
+      printf(" %ld", (long)pn_compare(x, y));
+      pn_free(x); pn_free(y);
+    }
+    pn_string_t *n = pn_string(NULL), *e = pn_string("");
+    printf("\nnull string: hash %lu compare %ld %ld\n", (unsigned long)pn_hashcode(n), (long)pn_compare(n, e), (long)pn_compare(e, n));
+    pn_free(n); pn_free(e);
+  }
   pn_string_t *same = pn_string("copy me");
   printf("hash equal for equal strings: %d\n", pn_hashcode(s2) == pn_hashcode(same));
   pn_free(same);

@@ -120,26 +120,31 @@ unsafe extern "C" fn string_inspect(object: *mut c_void, dst: *mut pn_string_t) 
     unsafe { append(dst, &quoted) }
 }
 
-/// Strings hash by content (FNV-1a), so maps keyed by strings work.
+/// Strings hash by content as proton-c does (h = 31 h + signed byte,
+/// from 1; 0 for a NULL string): the values are visible through
+/// `pn_hashcode`.
 unsafe extern "C" fn string_hashcode(object: *mut c_void) -> usize {
     // SAFETY: called through the string class on a string.
     let s = unsafe { &*object.cast::<PnString>() };
-    let mut h: usize = 0xcbf29ce484222325u64 as usize;
-    for &b in s.bytes().unwrap_or_default() {
-        h = (h ^ b as usize).wrapping_mul(0x100000001b3);
+    match s.bytes() {
+        None => 0,
+        Some(bytes) => bytes.iter().fold(1usize, |h, &b| h.wrapping_mul(31).wrapping_add(b as i8 as isize as usize)),
     }
-    h
 }
 
-/// Strings compare by content (byte order); a NULL string sorts first.
+/// Strings compare as proton-c compares them: by length first (the
+/// difference `len(b) - len(a)`, a NULL string counting as -1), then by
+/// the first differing byte (`a[i] - b[i]`, unsigned).
 unsafe extern "C" fn string_compare(a: *mut c_void, b: *mut c_void) -> isize {
     // SAFETY: called through the string class on two strings.
     let (a, b) = unsafe { (&*a.cast::<PnString>(), &*b.cast::<PnString>()) };
-    match a.bytes().cmp(&b.bytes()) {
-        std::cmp::Ordering::Less => -1,
-        std::cmp::Ordering::Equal => 0,
-        std::cmp::Ordering::Greater => 1,
+    let len = |s: &PnString| s.bytes().map_or(-1, |b| b.len() as isize);
+    let (la, lb) = (len(a), len(b));
+    if la != lb {
+        return lb - la;
     }
+    let (x, y) = (a.bytes().unwrap_or_default(), b.bytes().unwrap_or_default());
+    x.iter().zip(y).find(|(p, q)| p != q).map_or(0, |(&p, &q)| p as isize - q as isize)
 }
 
 /// `"..."` with bytes outside printable ASCII as `\xNN` (quotes and
