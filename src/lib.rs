@@ -6,6 +6,10 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod codec;
+pub mod engine;
+pub mod framing;
+pub mod protocol;
+pub mod transport;
 pub mod message;
 pub mod url;
 

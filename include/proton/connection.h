@@ -61,6 +61,277 @@ extern "C" {
  */
 #define PN_REMOTE_MASK ((PN_REMOTE_UNINIT | PN_REMOTE_ACTIVE) | PN_REMOTE_CLOSED)
 
+/**
+ * A new connection, with one reference held by the caller.
+ */
+PN_EXTERN pn_connection_t *pn_connection(void);
+
+/**
+ * Release the connection (see `pn_connection_release`) and drop the
+ * caller's reference.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN void pn_connection_free(pn_connection_t *connection);
+
+/**
+ * Free every session and link the application has not freed, and mark
+ * the connection freed; the object lives on while referenced.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN void pn_connection_release(pn_connection_t *connection);
+
+/**
+ * The connection's error (legacy; made on first use).
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_error_t *pn_connection_error(pn_connection_t *connection);
+
+/**
+ * Send the connection's events (and those of its sessions, links,
+ * deliveries and transport) to `collector` (NULL: nowhere). The INIT
+ * events of every existing endpoint are posted to it.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection; `collector` NULL or a
+ * live collector.
+ */
+PN_EXTERN void pn_connection_collect(pn_connection_t *connection, pn_collector_t *collector);
+
+/**
+ * The collector, or NULL.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_collector_t *pn_connection_collector(pn_connection_t *connection);
+
+/**
+ * The application context (legacy attachment).
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN void *pn_connection_get_context(pn_connection_t *connection);
+
+/**
+ * Set the application context (legacy attachment; not counted).
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN void pn_connection_set_context(pn_connection_t *connection, void *context);
+
+/**
+ * The connection's attachments; live as long as the connection.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_record_t *pn_connection_attachments(pn_connection_t *connection);
+
+/**
+ * Local and remote state bits.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_state_t pn_connection_state(pn_connection_t *connection);
+
+/**
+ * Open the local end.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN void pn_connection_open(pn_connection_t *connection);
+
+/**
+ * Close the local end.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN void pn_connection_close(pn_connection_t *connection);
+
+/**
+ * Back to the initial state (both ends uninitialized).
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN void pn_connection_reset(pn_connection_t *connection);
+
+/**
+ * The local condition (sent when closing); lives with the connection.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_condition_t *pn_connection_condition(pn_connection_t *connection);
+
+/**
+ * The peer's condition (from its close); NULL without a transport.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_condition_t *pn_connection_remote_condition(pn_connection_t *connection);
+
+/**
+ * The container id (NULL until set); valid until changed.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN const char *pn_connection_get_container(pn_connection_t *connection);
+
+/**
+ * Set (copy) the container id.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection; `container` NULL or a C
+ * string.
+ */
+PN_EXTERN void pn_connection_set_container(pn_connection_t *connection, const char *container);
+
+/**
+ * Set the user name SASL authenticates with.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection; `user` NULL or a C
+ * string.
+ */
+PN_EXTERN void pn_connection_set_user(pn_connection_t *connection, const char *user);
+
+/**
+ * Set the password SASL authenticates with (the previous one is wiped).
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection; `password` NULL or a C
+ * string.
+ */
+PN_EXTERN void pn_connection_set_password(pn_connection_t *connection, const char *password);
+
+/**
+ * Set the identity to act as (SASL authorization id).
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection; `authzid` NULL or a C
+ * string.
+ */
+PN_EXTERN void pn_connection_set_authorization(pn_connection_t *connection, const char *authzid);
+
+/**
+ * The user name (NULL until set); valid until changed.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN const char *pn_connection_get_user(pn_connection_t *connection);
+
+/**
+ * The authorization id (NULL until set); valid until changed.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN const char *pn_connection_get_authorization(pn_connection_t *connection);
+
+/**
+ * The host name sent in the open (NULL until set); valid until changed.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN const char *pn_connection_get_hostname(pn_connection_t *connection);
+
+/**
+ * Set (copy) the host name sent in the open.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection; `hostname` NULL or a C
+ * string.
+ */
+PN_EXTERN void pn_connection_set_hostname(pn_connection_t *connection, const char *hostname);
+
+/**
+ * The peer's container id (NULL before its open); valid while bound.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN const char *pn_connection_remote_container(pn_connection_t *connection);
+
+/**
+ * The peer's host name (NULL before its open); valid while bound.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN const char *pn_connection_remote_hostname(pn_connection_t *connection);
+
+/**
+ * The capabilities offered in the open; live as long as the connection.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_data_t *pn_connection_offered_capabilities(pn_connection_t *connection);
+
+/**
+ * The capabilities desired in the open; live as long as the connection.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_data_t *pn_connection_desired_capabilities(pn_connection_t *connection);
+
+/**
+ * The properties sent in the open; live as long as the connection.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_data_t *pn_connection_properties(pn_connection_t *connection);
+
+/**
+ * The peer's offered capabilities; NULL when unbound.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_data_t *pn_connection_remote_offered_capabilities(pn_connection_t *connection);
+
+/**
+ * The peer's desired capabilities; NULL when unbound.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_data_t *pn_connection_remote_desired_capabilities(pn_connection_t *connection);
+
+/**
+ * The peer's connection properties; NULL when unbound.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_data_t *pn_connection_remote_properties(pn_connection_t *connection);
+
+/**
+ * The bound transport, or NULL.
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_transport_t *pn_connection_transport(pn_connection_t *connection);
+
 #ifdef __cplusplus
 }
 #endif

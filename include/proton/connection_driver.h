@@ -31,9 +31,186 @@ typedef struct pn_connection_driver_t {
   pn_collector_t *collector;
 } pn_connection_driver_t;
 
+/**
+ * Set up a driver: `connection` and `transport` (made when NULL) and a new
+ * collector. The transport is bound once the `PN_CONNECTION_INIT` event
+ * has been handled.
+ *
+ * # Safety
+ * `d` must point to writable driver memory; the others NULL or live.
+ */
+PN_EXTERN
+int pn_connection_driver_init(struct pn_connection_driver_t *d,
+                              pn_connection_t *connection,
+                              pn_transport_t *transport);
+
+/**
+ * Bind the transport now.
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN int pn_connection_driver_bind(struct pn_connection_driver_t *d);
+
+/**
+ * Free the connection, transport and collector.
+ *
+ * # Safety
+ * `d` must be an initialized driver (or zeroed).
+ */
+PN_EXTERN void pn_connection_driver_destroy(struct pn_connection_driver_t *d);
+
+/**
+ * Take the connection out of the driver (unbound, reset, uncollected);
+ * the caller owns it.
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN
+pn_connection_t *pn_connection_driver_release_connection(struct pn_connection_driver_t *d);
+
+/**
+ * Where to read bytes into; proton-c 0.37 gives the whole read buffer
+ * whatever `n`.
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN
+pn_rwbytes_t pn_connection_driver_read_buffer_sized(struct pn_connection_driver_t *d,
+                                                    size_t n);
+
+/**
+ * Where to read bytes into (empty when input is closed).
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN pn_rwbytes_t pn_connection_driver_read_buffer(struct pn_connection_driver_t *d);
+
+/**
+ * `n` bytes were read into the read buffer: process them.
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN void pn_connection_driver_read_done(struct pn_connection_driver_t *d, size_t n);
+
+/**
+ * The input side is finished.
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN void pn_connection_driver_read_close(struct pn_connection_driver_t *d);
+
+/**
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN bool pn_connection_driver_read_closed(struct pn_connection_driver_t *d);
+
+/**
+ * The bytes to write (empty when there are none).
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN pn_bytes_t pn_connection_driver_write_buffer(struct pn_connection_driver_t *d);
+
+/**
+ * `n` bytes of the write buffer were written.
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN void pn_connection_driver_write_done(struct pn_connection_driver_t *d, size_t n);
+
+/**
+ * The output side is finished.
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN void pn_connection_driver_write_close(struct pn_connection_driver_t *d);
+
+/**
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN bool pn_connection_driver_write_closed(struct pn_connection_driver_t *d);
+
+/**
+ * Close both directions.
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN void pn_connection_driver_close(struct pn_connection_driver_t *d);
+
+/**
+ * The next event, or NULL. The previous one is released; after
+ * `PN_CONNECTION_INIT` was handled the transport is bound, after
+ * `PN_TRANSPORT_CLOSED` no more events come.
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN pn_event_t *pn_connection_driver_next_event(struct pn_connection_driver_t *d);
+
+/**
+ * Whether an event is waiting.
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN bool pn_connection_driver_has_event(struct pn_connection_driver_t *d);
+
+/**
+ * Whether the transport is closed and every event handled.
+ *
+ * # Safety
+ * `d` must be an initialized driver.
+ */
+PN_EXTERN bool pn_connection_driver_finished(struct pn_connection_driver_t *d);
+
+/**
+ * Log a message through the transport's logger.
+ *
+ * # Safety
+ * `d` must be an initialized driver; `message` a C string.
+ */
+PN_EXTERN void pn_connection_driver_log(struct pn_connection_driver_t *d, const char *message);
+
+/**
+ * The driver slot of a connection (for the proactor).
+ *
+ * # Safety
+ * `connection` must be a live connection.
+ */
+PN_EXTERN struct pn_connection_driver_t **pn_connection_driver_ptr(pn_connection_t *connection);
+
 /* Older names of two transport events. */
 #define PN_TRANSPORT_WRITE_CLOSED PN_TRANSPORT_HEAD_CLOSED
 #define PN_TRANSPORT_READ_CLOSED PN_TRANSPORT_TAIL_CLOSED
+
+/*
+ * Implemented in C (src/ffi/c/engine.c): Rust cannot define variadic
+ * functions.
+ */
+
+/** Set the transport's error condition, with a printf-style description. */
+PN_EXTERN void pn_connection_driver_errorf(pn_connection_driver_t *d, const char *name, const char *fmt, ...);
+
+/** pn_connection_driver_errorf() with a va_list. */
+PN_EXTERN void pn_connection_driver_verrorf(pn_connection_driver_t *d, const char *name, const char *fmt, va_list);
+
+/** **Deprecated** - Use pn_transport_logf(). */
+PN_EXTERN void pn_connection_driver_logf(pn_connection_driver_t *d, const char *fmt, ...);
+
+/** **Deprecated** - Use pn_transport_vlogf(). */
+PN_EXTERN void pn_connection_driver_vlogf(pn_connection_driver_t *d, const char *fmt, va_list ap);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,219 @@ typedef pn_bytes_t pn_delivery_tag_t;
  */
 PN_EXTERN pn_delivery_tag_t pn_dtag(const char *bytes, size_t size);
 
+/**
+ * A new delivery on the link with a copy of `tag`; it becomes the
+ * current delivery if there is none.
+ *
+ * # Safety
+ * `link` must be NULL or a live link; `tag` must name readable bytes.
+ */
+PN_EXTERN pn_delivery_t *pn_delivery(pn_link_t *link, pn_delivery_tag_t tag);
+
+/**
+ * The application context (legacy attachment).
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN void *pn_delivery_get_context(pn_delivery_t *delivery);
+
+/**
+ * Set the application context (legacy attachment; not counted).
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN void pn_delivery_set_context(pn_delivery_t *delivery, void *context);
+
+/**
+ * The delivery's attachments.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN pn_record_t *pn_delivery_attachments(pn_delivery_t *delivery);
+
+/**
+ * The delivery's tag; valid as long as the delivery.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN pn_delivery_tag_t pn_delivery_tag(pn_delivery_t *delivery);
+
+/**
+ * The delivery's link.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN pn_link_t *pn_delivery_link(pn_delivery_t *delivery);
+
+/**
+ * The local disposition; lives as long as the delivery.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN pn_disposition_t *pn_delivery_local(pn_delivery_t *delivery);
+
+/**
+ * The local outcome type (0 when none).
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN uint64_t pn_delivery_local_state(pn_delivery_t *delivery);
+
+/**
+ * The peer's disposition; lives as long as the delivery.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN pn_disposition_t *pn_delivery_remote(pn_delivery_t *delivery);
+
+/**
+ * The peer's outcome type (0 when none).
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN uint64_t pn_delivery_remote_state(pn_delivery_t *delivery);
+
+/**
+ * Whether the peer has settled the delivery.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN bool pn_delivery_settled(pn_delivery_t *delivery);
+
+/**
+ * Bytes buffered (1 for an aborted delivery, so readers call recv).
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN size_t pn_delivery_pending(pn_delivery_t *delivery);
+
+/**
+ * Whether more of the message is to come.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN bool pn_delivery_partial(pn_delivery_t *delivery);
+
+/**
+ * Whether the delivery was aborted.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN bool pn_delivery_aborted(pn_delivery_t *delivery);
+
+/**
+ * Whether the delivery is the sender's current one and there is credit.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN bool pn_delivery_writable(pn_delivery_t *delivery);
+
+/**
+ * Whether the delivery is the receiver's current one.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN bool pn_delivery_readable(pn_delivery_t *delivery);
+
+/**
+ * Whether the peer changed the delivery's state since `pn_delivery_clear`.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN bool pn_delivery_updated(pn_delivery_t *delivery);
+
+/**
+ * Set the local outcome type (sent with the next disposition).
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN void pn_delivery_update(pn_delivery_t *delivery, uint64_t state);
+
+/**
+ * Forget that the peer updated the delivery.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN void pn_delivery_clear(pn_delivery_t *delivery);
+
+/**
+ * Whether the delivery is its link's current one.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN bool pn_delivery_current(pn_delivery_t *delivery);
+
+/**
+ * Abort a delivery being sent (and settle it).
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN void pn_delivery_abort(pn_delivery_t *delivery);
+
+/**
+ * Settle the delivery locally; it may be freed once nothing needs it.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN void pn_delivery_settle(pn_delivery_t *delivery);
+
+/**
+ * Print the delivery's state to stdout (debugging).
+ *
+ * # Safety
+ * `delivery` must be a live delivery.
+ */
+PN_EXTERN void pn_delivery_dump(pn_delivery_t *delivery);
+
+/**
+ * Whether the delivery has bytes (or its end) not yet sent.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN bool pn_delivery_buffered(pn_delivery_t *delivery);
+
+/**
+ * The first delivery with work to do (legacy).
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN
+PN_DEPRECATED("Use the PN_DELIVERY event to track deliveries with pending operations")
+pn_delivery_t *pn_work_head(pn_connection_t *connection);
+
+/**
+ * The next delivery with work to do (legacy).
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN
+PN_DEPRECATED("Use the PN_DELIVERY event to track deliveries with pending operations")
+pn_delivery_t *pn_work_next(pn_delivery_t *delivery);
+
 #ifdef __cplusplus
 }
 #endif

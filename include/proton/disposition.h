@@ -48,6 +48,98 @@ extern "C" {
  */
 typedef struct pn_disposition_t pn_disposition_t;
 
+/**
+ * The outcome type (`PN_ACCEPTED`...; 0 when none).
+ *
+ * # Safety
+ * `disposition` must be NULL or a live disposition.
+ */
+PN_EXTERN uint64_t pn_disposition_type(struct pn_disposition_t *disposition);
+
+/**
+ * The name of an outcome type (`"accepted"`...; `"unknown"`); static.
+ */
+PN_EXTERN const char *pn_disposition_type_name(uint64_t type_);
+
+/**
+ * The condition of a rejection; lives with the disposition.
+ *
+ * # Safety
+ * `disposition` must be NULL or a live disposition.
+ */
+PN_EXTERN pn_condition_t *pn_disposition_condition(struct pn_disposition_t *disposition);
+
+/**
+ * The value of a non-standard outcome; lives with the disposition.
+ *
+ * # Safety
+ * `disposition` must be NULL or a live disposition.
+ */
+PN_EXTERN pn_data_t *pn_disposition_data(struct pn_disposition_t *disposition);
+
+/**
+ * # Safety
+ * `disposition` must be NULL or a live disposition.
+ */
+PN_EXTERN uint32_t pn_disposition_get_section_number(struct pn_disposition_t *disposition);
+
+/**
+ * # Safety
+ * `disposition` must be NULL or a live disposition.
+ */
+PN_EXTERN
+void pn_disposition_set_section_number(struct pn_disposition_t *disposition,
+                                       uint32_t section_number);
+
+/**
+ * # Safety
+ * `disposition` must be NULL or a live disposition.
+ */
+PN_EXTERN uint64_t pn_disposition_get_section_offset(struct pn_disposition_t *disposition);
+
+/**
+ * # Safety
+ * `disposition` must be NULL or a live disposition.
+ */
+PN_EXTERN
+void pn_disposition_set_section_offset(struct pn_disposition_t *disposition,
+                                       uint64_t section_offset);
+
+/**
+ * # Safety
+ * `disposition` must be NULL or a live disposition.
+ */
+PN_EXTERN bool pn_disposition_is_failed(struct pn_disposition_t *disposition);
+
+/**
+ * # Safety
+ * `disposition` must be NULL or a live disposition.
+ */
+PN_EXTERN void pn_disposition_set_failed(struct pn_disposition_t *disposition, bool failed);
+
+/**
+ * # Safety
+ * `disposition` must be NULL or a live disposition.
+ */
+PN_EXTERN bool pn_disposition_is_undeliverable(struct pn_disposition_t *disposition);
+
+/**
+ * # Safety
+ * `disposition` must be NULL or a live disposition.
+ */
+PN_EXTERN
+void pn_disposition_set_undeliverable(struct pn_disposition_t *disposition,
+                                      bool undeliverable);
+
+/**
+ * The message annotations of a modified outcome; lives with the
+ * disposition.
+ *
+ * # Safety
+ * `disposition` must be NULL or a live disposition.
+ */
+PN_EXTERN pn_data_t *pn_disposition_annotations(struct pn_disposition_t *disposition);
+
 #ifdef __cplusplus
 }
 #endif

@@ -268,6 +268,174 @@ typedef enum pn_event_type_t {
  */
 typedef struct pn_event_t pn_event_t;
 
+/**
+ * The name of an event type (`"PN_CONNECTION_INIT"`...); static storage.
+ */
+PN_EXTERN const char *pn_event_type_name(pn_event_type_t type_);
+
+/**
+ * A new, empty collector.
+ */
+PN_EXTERN pn_collector_t *pn_collector(void);
+
+/**
+ * Release the collector (dropping its events) and free it.
+ *
+ * # Safety
+ * `collector` must be NULL or a live collector.
+ */
+PN_EXTERN void pn_collector_free(pn_collector_t *collector);
+
+/**
+ * Drop every event and accept no more.
+ *
+ * # Safety
+ * `collector` must be NULL or a live collector.
+ */
+PN_EXTERN void pn_collector_release(pn_collector_t *collector);
+
+/**
+ * Drop every queued event.
+ *
+ * # Safety
+ * `collector` must be NULL or a live collector.
+ */
+PN_EXTERN void pn_collector_drain(pn_collector_t *collector);
+
+/**
+ * Queue an event about `context` (an object of `clazz`); NULL when not
+ * queued (a repeat of the last event, or a released collector).
+ *
+ * # Safety
+ * `collector` must be NULL or a live collector; `context` a live object of
+ * `clazz`.
+ */
+PN_EXTERN
+struct pn_event_t *pn_collector_put(pn_collector_t *collector,
+                                    const pn_class_t *clazz,
+                                    void *context,
+                                    pn_event_type_t type_);
+
+/**
+ * The first queued event, or NULL; valid until popped.
+ *
+ * # Safety
+ * `collector` must be NULL or a live collector.
+ */
+PN_EXTERN struct pn_event_t *pn_collector_peek(pn_collector_t *collector);
+
+/**
+ * Drop the first event; false when there was none.
+ *
+ * # Safety
+ * `collector` must be NULL or a live collector.
+ */
+PN_EXTERN bool pn_collector_pop(pn_collector_t *collector);
+
+/**
+ * Drop the event returned by the previous call and return the next one
+ * (which stays valid until the next call).
+ *
+ * # Safety
+ * `collector` must be NULL or a live collector.
+ */
+PN_EXTERN struct pn_event_t *pn_collector_next(pn_collector_t *collector);
+
+/**
+ * The event `pn_collector_next` returned last, or NULL.
+ *
+ * # Safety
+ * `collector` must be NULL or a live collector.
+ */
+PN_EXTERN struct pn_event_t *pn_collector_prev(pn_collector_t *collector);
+
+/**
+ * Whether more than one event is queued.
+ *
+ * # Safety
+ * `collector` must be NULL or a live collector.
+ */
+PN_EXTERN bool pn_collector_more(pn_collector_t *collector);
+
+/**
+ * # Safety
+ * `event` must be NULL or a live event.
+ */
+PN_EXTERN enum pn_event_type_t pn_event_type(struct pn_event_t *event);
+
+/**
+ * The class of the event's context.
+ *
+ * # Safety
+ * `event` must be NULL or a live event.
+ */
+PN_EXTERN const pn_class_t *pn_event_class(struct pn_event_t *event);
+
+/**
+ * The object the event is about.
+ *
+ * # Safety
+ * `event` must be NULL or a live event.
+ */
+PN_EXTERN void *pn_event_context(struct pn_event_t *event);
+
+/**
+ * The connection the event is about (directly or through its context).
+ *
+ * # Safety
+ * `event` must be NULL or a live event.
+ */
+PN_EXTERN pn_connection_t *pn_event_connection(struct pn_event_t *event);
+
+/**
+ * The session the event is about (directly or through its context).
+ *
+ * # Safety
+ * `event` must be NULL or a live event.
+ */
+PN_EXTERN pn_session_t *pn_event_session(struct pn_event_t *event);
+
+/**
+ * The link the event is about (directly or through its context).
+ *
+ * # Safety
+ * `event` must be NULL or a live event.
+ */
+PN_EXTERN pn_link_t *pn_event_link(struct pn_event_t *event);
+
+/**
+ * The delivery the event is about, or NULL.
+ *
+ * # Safety
+ * `event` must be NULL or a live event.
+ */
+PN_EXTERN pn_delivery_t *pn_event_delivery(struct pn_event_t *event);
+
+/**
+ * The transport the event is about (directly or through its connection).
+ *
+ * # Safety
+ * `event` must be NULL or a live event.
+ */
+PN_EXTERN pn_transport_t *pn_event_transport(struct pn_event_t *event);
+
+/**
+ * The event's attachments (made on first use; freed with the event).
+ *
+ * # Safety
+ * `event` must be NULL or a live event.
+ */
+PN_EXTERN pn_record_t *pn_event_attachments(struct pn_event_t *event);
+
+/**
+ * The condition that explains the event, if its context has one set (the
+ * peer's first, then the local one).
+ *
+ * # Safety
+ * `event` must be NULL or a live event.
+ */
+PN_EXTERN pn_condition_t *pn_event_condition(struct pn_event_t *event);
+
 #ifdef __cplusplus
 }
 #endif

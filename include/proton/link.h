@@ -53,6 +53,394 @@ typedef enum pn_rcv_settle_mode_t {
   PN_RCV_SECOND = 1,
 } pn_rcv_settle_mode_t;
 
+/**
+ * A new sender on the session (owned by the session).
+ *
+ * # Safety
+ * `session` must be NULL or a live session; `name` NULL or a C string.
+ */
+PN_EXTERN pn_link_t *pn_sender(pn_session_t *session, const char *name);
+
+/**
+ * A new receiver on the session (owned by the session).
+ *
+ * # Safety
+ * `session` must be NULL or a live session; `name` NULL or a C string.
+ */
+PN_EXTERN pn_link_t *pn_receiver(pn_session_t *session, const char *name);
+
+/**
+ * Free the link, settling its unsettled deliveries; the object lives on
+ * while referenced.
+ *
+ * # Safety
+ * `link` must be NULL or a live link, not freed before.
+ */
+PN_EXTERN void pn_link_free(pn_link_t *link);
+
+/**
+ * The application context (legacy attachment).
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN void *pn_link_get_context(pn_link_t *link);
+
+/**
+ * Set the application context (legacy attachment; not counted).
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN void pn_link_set_context(pn_link_t *link, void *context);
+
+/**
+ * The link's attachments.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_record_t *pn_link_attachments(pn_link_t *link);
+
+/**
+ * The link's name; lives as long as the link.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN const char *pn_link_name(pn_link_t *link);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN bool pn_link_is_sender(pn_link_t *link);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN bool pn_link_is_receiver(pn_link_t *link);
+
+/**
+ * Local and remote state bits.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_state_t pn_link_state(pn_link_t *link);
+
+/**
+ * The link's error (legacy; made on first use).
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_error_t *pn_link_error(pn_link_t *link);
+
+/**
+ * The local condition (sent with the detach).
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_condition_t *pn_link_condition(pn_link_t *link);
+
+/**
+ * The peer's condition (from its detach).
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_condition_t *pn_link_remote_condition(pn_link_t *link);
+
+/**
+ * The link's session.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_session_t *pn_link_session(pn_link_t *link);
+
+/**
+ * The first link (of any session) whose state matches `state` (0: any).
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_link_t *pn_link_head(pn_connection_t *connection, pn_state_t state);
+
+/**
+ * The next link after `link` whose state matches `state`.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_link_t *pn_link_next(pn_link_t *link, pn_state_t state);
+
+/**
+ * Open the local end.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN void pn_link_open(pn_link_t *link);
+
+/**
+ * Close the local end (detach with closed=true).
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN void pn_link_close(pn_link_t *link);
+
+/**
+ * Detach the local end without closing the link.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN void pn_link_detach(pn_link_t *link);
+
+/**
+ * The local source; lives as long as the link.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_terminus_t *pn_link_source(pn_link_t *link);
+
+/**
+ * The local target; lives as long as the link.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_terminus_t *pn_link_target(pn_link_t *link);
+
+/**
+ * The peer's source; lives as long as the link.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_terminus_t *pn_link_remote_source(pn_link_t *link);
+
+/**
+ * The peer's target; lives as long as the link.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_terminus_t *pn_link_remote_target(pn_link_t *link);
+
+/**
+ * The delivery being sent or received, or NULL.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_delivery_t *pn_link_current(pn_link_t *link);
+
+/**
+ * Move to the next delivery; true if the current one changed.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN bool pn_link_advance(pn_link_t *link);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN int pn_link_credit(pn_link_t *link);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN int pn_link_queued(pn_link_t *link);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN int pn_link_remote_credit(pn_link_t *link);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN bool pn_link_get_drain(pn_link_t *link);
+
+/**
+ * Sender: give back unused credit when draining (returns it); receiver:
+ * the credit the sender drained since the last call.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN int pn_link_drained(pn_link_t *link);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN int pn_link_available(pn_link_t *link);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN enum pn_snd_settle_mode_t pn_link_snd_settle_mode(pn_link_t *link);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN enum pn_rcv_settle_mode_t pn_link_rcv_settle_mode(pn_link_t *link);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN void pn_link_set_snd_settle_mode(pn_link_t *link, pn_snd_settle_mode_t mode);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN void pn_link_set_rcv_settle_mode(pn_link_t *link, pn_rcv_settle_mode_t mode);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN enum pn_snd_settle_mode_t pn_link_remote_snd_settle_mode(pn_link_t *link);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN enum pn_rcv_settle_mode_t pn_link_remote_rcv_settle_mode(pn_link_t *link);
+
+/**
+ * Deliveries not settled locally.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN int pn_link_unsettled(pn_link_t *link);
+
+/**
+ * The first delivery not settled locally, or NULL.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_delivery_t *pn_unsettled_head(pn_link_t *link);
+
+/**
+ * The next delivery not settled locally, or NULL.
+ *
+ * # Safety
+ * `delivery` must be NULL or a live delivery.
+ */
+PN_EXTERN pn_delivery_t *pn_unsettled_next(pn_delivery_t *delivery);
+
+/**
+ * Tell the receiver how many messages the sender could send.
+ *
+ * # Safety
+ * `sender` must be NULL or a live link.
+ */
+PN_EXTERN void pn_link_offered(pn_link_t *sender, int credit);
+
+/**
+ * Append bytes to the current delivery; the bytes taken, or `PN_EOS`
+ * without a current delivery.
+ *
+ * # Safety
+ * `sender` must be NULL or a live link; `bytes` NULL or `n` readable bytes.
+ */
+PN_EXTERN ptrdiff_t pn_link_send(pn_link_t *sender, const char *bytes, size_t n);
+
+/**
+ * Give the sender `credit` more messages.
+ *
+ * # Safety
+ * `receiver` must be NULL or a live link.
+ */
+PN_EXTERN void pn_link_flow(pn_link_t *receiver, int credit);
+
+/**
+ * Give credit and ask the sender to use it or give it back.
+ *
+ * # Safety
+ * `receiver` must be NULL or a live link.
+ */
+PN_EXTERN void pn_link_drain(pn_link_t *receiver, int credit);
+
+/**
+ * Set the drain flag.
+ *
+ * # Safety
+ * `receiver` must be NULL or a live link.
+ */
+PN_EXTERN void pn_link_set_drain(pn_link_t *receiver, bool drain);
+
+/**
+ * Read bytes of the current delivery: the count read, `PN_EOS` at its
+ * end, `PN_ABORTED`, or `PN_STATE_ERR` without a current delivery.
+ *
+ * # Safety
+ * `receiver` must be NULL or a live link; `bytes` `n` writable bytes.
+ */
+PN_EXTERN ptrdiff_t pn_link_recv(pn_link_t *receiver, char *bytes, size_t n);
+
+/**
+ * Whether a drain is in progress (credit not used or returned yet).
+ *
+ * # Safety
+ * `receiver` must be NULL or a live link.
+ */
+PN_EXTERN bool pn_link_draining(pn_link_t *receiver);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN uint64_t pn_link_max_message_size(pn_link_t *link);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN void pn_link_set_max_message_size(pn_link_t *link, uint64_t size);
+
+/**
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN uint64_t pn_link_remote_max_message_size(pn_link_t *link);
+
+/**
+ * The link properties sent in the attach; live as long as the link.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_data_t *pn_link_properties(pn_link_t *link);
+
+/**
+ * The peer's link properties, or NULL if it sent none.
+ *
+ * # Safety
+ * `link` must be NULL or a live link.
+ */
+PN_EXTERN pn_data_t *pn_link_remote_properties(pn_link_t *link);
+
 #ifdef __cplusplus
 }
 #endif

@@ -509,6 +509,20 @@ PN_EXTERN int pn_message_encode(struct pn_message_t *msg, char *bytes, size_t *s
 PN_EXTERN ptrdiff_t pn_message_encode2(struct pn_message_t *msg, pn_rwbytes_t *buf);
 
 /**
+ * Encode the message into `buf` (as `pn_message_encode2`; NULL: a buffer
+ * made and freed here), send the bytes on the sender's current delivery
+ * and advance the link. Returns an error code (the details in
+ * `pn_message_error`) or, as proton-c 0.37 does, whether the advance moved
+ * to another delivery (1 or 0). The delivery must exist already
+ * (`pn_delivery`).
+ *
+ * # Safety
+ * `msg` and `sender` must be NULL or live; `buf` NULL or a buffer as
+ * `pn_message_encode2` takes.
+ */
+PN_EXTERN ptrdiff_t pn_message_send(struct pn_message_t *msg, pn_link_t *sender, pn_rwbytes_t *buf);
+
+/**
  * Replace `data`'s contents with the message as described values: the
  * header and properties lists (as they are encoded, but with an id of any
  * type), then each non-empty section with the first value of its tree.

@@ -21,6 +21,166 @@
 extern "C" {
 #endif
 
+/**
+ * A new session on the connection (owned by the connection).
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_session_t *pn_session(pn_connection_t *connection);
+
+/**
+ * Free the session and its links; the object lives on while referenced.
+ *
+ * # Safety
+ * `session` must be NULL or a live session, not freed before.
+ */
+PN_EXTERN void pn_session_free(pn_session_t *session);
+
+/**
+ * The application context (legacy attachment).
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN void *pn_session_get_context(pn_session_t *session);
+
+/**
+ * Set the application context (legacy attachment; not counted).
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN void pn_session_set_context(pn_session_t *session, void *context);
+
+/**
+ * The session's attachments.
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN pn_record_t *pn_session_attachments(pn_session_t *session);
+
+/**
+ * Local and remote state bits.
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN pn_state_t pn_session_state(pn_session_t *session);
+
+/**
+ * The session's error (legacy; made on first use).
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN pn_error_t *pn_session_error(pn_session_t *session);
+
+/**
+ * The local condition (sent with the end).
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN pn_condition_t *pn_session_condition(pn_session_t *session);
+
+/**
+ * The peer's condition (from its end).
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN pn_condition_t *pn_session_remote_condition(pn_session_t *session);
+
+/**
+ * The session's connection.
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN pn_connection_t *pn_session_connection(pn_session_t *session);
+
+/**
+ * Open the local end.
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN void pn_session_open(pn_session_t *session);
+
+/**
+ * Close the local end.
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN void pn_session_close(pn_session_t *session);
+
+/**
+ * The bytes of incoming messages the session may buffer (0: no limit).
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN size_t pn_session_get_incoming_capacity(pn_session_t *session);
+
+/**
+ * Set the incoming capacity (bytes; it sets the advertised window).
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN void pn_session_set_incoming_capacity(pn_session_t *session, size_t capacity);
+
+/**
+ * The outgoing window advertised (frames).
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN size_t pn_session_get_outgoing_window(pn_session_t *session);
+
+/**
+ * Set the outgoing window advertised (frames).
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN void pn_session_set_outgoing_window(pn_session_t *session, size_t window);
+
+/**
+ * Bytes sent with `pn_link_send` not yet written out.
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN size_t pn_session_outgoing_bytes(pn_session_t *session);
+
+/**
+ * Bytes received not yet read with `pn_link_recv`.
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN size_t pn_session_incoming_bytes(pn_session_t *session);
+
+/**
+ * The first session whose state matches `state` (0: any).
+ *
+ * # Safety
+ * `connection` must be NULL or a live connection.
+ */
+PN_EXTERN pn_session_t *pn_session_head(pn_connection_t *connection, pn_state_t state);
+
+/**
+ * The next session after `session` whose state matches `state`.
+ *
+ * # Safety
+ * `session` must be NULL or a live session.
+ */
+PN_EXTERN pn_session_t *pn_session_next(pn_session_t *session, pn_state_t state);
+
 #ifdef __cplusplus
 }
 #endif

@@ -41,6 +41,24 @@ typedef enum pn_terminus_type_t {
 } pn_terminus_type_t;
 
 /**
+ * How a source hands out messages to its links.
+ */
+typedef enum pn_distribution_mode_t {
+  /**
+   * Not set.
+   */
+  PN_DIST_MODE_UNSPECIFIED = 0,
+  /**
+   * Each link gets a copy.
+   */
+  PN_DIST_MODE_COPY = 1,
+  /**
+   * Each message goes to one link.
+   */
+  PN_DIST_MODE_MOVE = 2,
+} pn_distribution_mode_t;
+
+/**
  * What of a terminus survives a detach.
  */
 typedef enum pn_durability_t {
@@ -81,27 +99,152 @@ typedef enum pn_expiry_policy_t {
 } pn_expiry_policy_t;
 
 /**
- * How a source hands out messages to its links.
- */
-typedef enum pn_distribution_mode_t {
-  /**
-   * Not set.
-   */
-  PN_DIST_MODE_UNSPECIFIED = 0,
-  /**
-   * Each link gets a copy.
-   */
-  PN_DIST_MODE_COPY = 1,
-  /**
-   * Each message goes to one link.
-   */
-  PN_DIST_MODE_MOVE = 2,
-} pn_distribution_mode_t;
-
-/**
  * A link's source or target.
  */
 typedef struct pn_terminus_t pn_terminus_t;
+
+/**
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN enum pn_terminus_type_t pn_terminus_get_type(struct pn_terminus_t *terminus);
+
+/**
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN int pn_terminus_set_type(struct pn_terminus_t *terminus, pn_terminus_type_t type_);
+
+/**
+ * The address (NULL when unset); valid until changed.
+ *
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN const char *pn_terminus_get_address(struct pn_terminus_t *terminus);
+
+/**
+ * Set (copy) the address; NULL unsets it.
+ *
+ * # Safety
+ * `terminus` must be NULL or a live terminus; `address` NULL or a C string.
+ */
+PN_EXTERN int pn_terminus_set_address(struct pn_terminus_t *terminus, const char *address);
+
+/**
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN
+enum pn_distribution_mode_t pn_terminus_get_distribution_mode(struct pn_terminus_t *terminus);
+
+/**
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN
+int pn_terminus_set_distribution_mode(struct pn_terminus_t *terminus,
+                                      pn_distribution_mode_t mode);
+
+/**
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN enum pn_durability_t pn_terminus_get_durability(struct pn_terminus_t *terminus);
+
+/**
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN
+int pn_terminus_set_durability(struct pn_terminus_t *terminus,
+                               pn_durability_t durability);
+
+/**
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN enum pn_expiry_policy_t pn_terminus_get_expiry_policy(struct pn_terminus_t *terminus);
+
+/**
+ * Whether an expiry policy was set (otherwise none is sent).
+ *
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN bool pn_terminus_has_expiry_policy(const struct pn_terminus_t *terminus);
+
+/**
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN
+int pn_terminus_set_expiry_policy(struct pn_terminus_t *terminus,
+                                  pn_expiry_policy_t policy);
+
+/**
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN pn_seconds_t pn_terminus_get_timeout(struct pn_terminus_t *terminus);
+
+/**
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN int pn_terminus_set_timeout(struct pn_terminus_t *terminus, pn_seconds_t timeout);
+
+/**
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN bool pn_terminus_is_dynamic(struct pn_terminus_t *terminus);
+
+/**
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN int pn_terminus_set_dynamic(struct pn_terminus_t *terminus, bool dynamic);
+
+/**
+ * Dynamic node properties; live with the terminus.
+ *
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN pn_data_t *pn_terminus_properties(struct pn_terminus_t *terminus);
+
+/**
+ * Capabilities; live with the terminus.
+ *
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN pn_data_t *pn_terminus_capabilities(struct pn_terminus_t *terminus);
+
+/**
+ * Supported outcomes; live with the terminus.
+ *
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN pn_data_t *pn_terminus_outcomes(struct pn_terminus_t *terminus);
+
+/**
+ * Filters; live with the terminus.
+ *
+ * # Safety
+ * `terminus` must be NULL or a live terminus.
+ */
+PN_EXTERN pn_data_t *pn_terminus_filter(struct pn_terminus_t *terminus);
+
+/**
+ * Copy `src` into `terminus`.
+ *
+ * # Safety
+ * Both must be NULL or live termini.
+ */
+PN_EXTERN int pn_terminus_copy(struct pn_terminus_t *terminus, struct pn_terminus_t *src);
 
 #ifdef __cplusplus
 }

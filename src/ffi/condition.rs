@@ -80,6 +80,10 @@ impl Condition {
         }
         self.info
     }
+    /// The info data if it has been made (NULL otherwise); never makes it.
+    pub fn info_ptr(&self) -> *mut pn_data_t {
+        self.info
+    }
     fn info_data(&mut self) -> Option<&mut PnData> {
         // SAFETY: `info` is NULL or the live data this condition owns.
         unsafe { pn_data_t::as_mut(self.info) }

@@ -67,6 +67,13 @@ pub(crate) fn to_cstring(bytes: &[u8]) -> CString {
     CString::new(bytes.iter().copied().filter(|&b| b != 0).collect::<Vec<u8>>()).unwrap_or_default()
 }
 
+/// A C string from bytes, cut at the first NUL (as C string functions
+/// copying wire data do).
+pub(crate) fn to_cstring_nul(bytes: &[u8]) -> CString {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    CString::new(&bytes[..end]).unwrap_or_default()
+}
+
 super::object::rust_class!(ErrorState, PN_ERROR_CLASS, "pn_error", CID_pn_error);
 handle!(pn_error_t => ErrorState);
 

@@ -124,6 +124,12 @@ impl Logger {
         logger
     }
 
+    /// Whether a message of this subsystem and any of these severity bits
+    /// would be written.
+    pub fn would_log_bits(&self, subsystem: u16, levels: u16) -> bool {
+        self.sub_mask.load(Ordering::Relaxed) & subsystem != 0 && self.sev_mask.load(Ordering::Relaxed) & levels != 0
+    }
+
     /// Whether a message of this subsystem and severity would be written.
     pub fn would_log(&self, subsystem: pn_log_subsystem_t, level: pn_log_level_t) -> bool {
         self.sub_mask.load(Ordering::Relaxed) & subsystem as u16 != 0
@@ -209,7 +215,7 @@ fn subsystem_name(subsystem: c_int) -> &'static CStr {
 }
 
 /// The name of the lowest set bit's severity.
-fn level_name(level: c_int) -> &'static CStr {
+pub(crate) fn level_name(level: c_int) -> &'static CStr {
     if level == PN_LEVEL_ALL as c_int {
         return c"*ALL*";
     }

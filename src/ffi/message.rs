@@ -899,10 +899,43 @@ pub unsafe extern "C" fn pn_message_encode2(msg: *mut pn_message_t, buf: *mut pn
     })
 }
 
-// TODO(engine): pn_message_send(msg, sender, buf) — encode with
-// pn_message_encode2 into `buf` (or a temporary buffer when `buf` is NULL),
-// pn_link_send the bytes, then pn_link_advance; returns the length or an
-// error code. It needs the engine's link and delivery functions.
+/// Encode the message into `buf` (as `pn_message_encode2`; NULL: a buffer
+/// made and freed here), send the bytes on the sender's current delivery
+/// and advance the link. Returns an error code (the details in
+/// `pn_message_error`) or, as proton-c 0.37 does, whether the advance moved
+/// to another delivery (1 or 0). The delivery must exist already
+/// (`pn_delivery`).
+///
+/// # Safety
+/// `msg` and `sender` must be NULL or live; `buf` NULL or a buffer as
+/// `pn_message_encode2` takes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pn_message_send(msg: *mut pn_message_t, sender: *mut super::types::pn_link_t, buf: *mut pn_rwbytes_t) -> isize {
+    guard(|| {
+        if msg.is_null() || sender.is_null() {
+            return PN_ARG_ERR as isize;
+        }
+        let mut local = pn_rwbytes_t { size: 0, start: ptr::null_mut() };
+        let b: *mut pn_rwbytes_t = if buf.is_null() { &mut local } else { buf };
+        // SAFETY: per the contract; `b` is the caller's buffer or ours.
+        unsafe {
+            let mut ret = pn_message_encode2(msg, b);
+            if ret >= 0 {
+                ret = super::link::pn_link_send(sender, (*b).start, ret as usize);
+                if ret < 0 {
+                    super::error::pn_error_copy(pn_message_error(msg), super::link::pn_link_error(sender));
+                } else {
+                    // proton-c 0.37 returns what the advance returns.
+                    ret = super::link::pn_link_advance(sender) as isize;
+                }
+            }
+            if !local.start.is_null() {
+                libc::free(local.start.cast());
+            }
+            ret
+        }
+    })
+}
 
 /// Replace `data`'s contents with the message as described values: the
 /// header and properties lists (as they are encoded, but with an id of any

@@ -80,9 +80,10 @@ for t in fmt1 fmt2 fmt3 enc weird nav2 nav3 get fill1 mprobe scan1 descriptors f
 done
 # Engine scenarios: two connection drivers wired in memory (tests/c/engine.c).
 for s in basic conditions settle_modes outcomes multiframe abort drain refused idle_timeout pipelined \
-         termini lifetimes detach_close batch small_window; do
+         termini lifetimes detach_close batch small_window teardown trickle huge raw_trace; do
   run_as engine_$s engine $s
 done
+run engine_api
 run driver_corpus "$repo"/tests/data/corpus/connection-driver/*
 STDIN="$repo/tests/data/codec/decode-cases.txt" run codec_dec
 STDIN="$repo/tests/data/codec/scan-cases.txt" run codec_scan_diff

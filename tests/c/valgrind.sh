@@ -30,8 +30,9 @@ probe message_api "$repo/tests/data/message/decode-cases.txt"
 probe message_random 200
 probe url_corpus "$repo"/tests/data/corpus/url/*
 probe url_api
+probe engine_api
 probe driver_corpus "$repo"/tests/data/corpus/connection-driver/*
-for s in basic outcomes multiframe abort drain idle_timeout lifetimes batch; do
+for s in basic outcomes multiframe abort drain idle_timeout lifetimes batch teardown; do
   probe engine "$s"
 done
 exit $fail

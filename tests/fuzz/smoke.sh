@@ -10,7 +10,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
 export RUSTC_BOOTSTRAP=1
 cd "$repo"
-for target in data_decode:message-decode message_decode:message-decode url_parse:url; do
+for target in data_decode:message-decode message_decode:message-decode url_parse:url connection_driver:connection-driver; do
   name=${target%%:*}; corpus=${target#*:}
   work=$(mktemp -d)
   cp -r "$repo/tests/data/corpus/$corpus/." "$work/"
