@@ -12,6 +12,9 @@ pub mod protocol;
 pub mod transport;
 pub mod message;
 pub mod url;
+/// The proactor's event loop (sockets, timers, threads); see `ffi::proactor`
+/// for its C API.
+pub mod proactor;
 
 #[allow(unsafe_code)]
 pub mod ffi;

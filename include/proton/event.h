@@ -361,7 +361,7 @@ PN_EXTERN bool pn_collector_more(pn_collector_t *collector);
  * # Safety
  * `event` must be NULL or a live event.
  */
-PN_EXTERN enum pn_event_type_t pn_event_type(struct pn_event_t *event);
+PN_EXTERN pn_event_type_t pn_event_type(struct pn_event_t *event);
 
 /**
  * The class of the event's context.

@@ -18,6 +18,116 @@
 extern "C" {
 #endif
 
+/**
+ * A new listener, to give to `pn_proactor_listen`. Its attachments can
+ * carry what the application needs when accepting.
+ */
+PNP_EXTERN pn_listener_t *pn_listener(void);
+
+/**
+ * Free a listener that was never given to `pn_proactor_listen` (the
+ * proactor frees the others itself; for those this does nothing).
+ *
+ * # Safety
+ * `l` must be NULL or a live listener.
+ */
+PNP_EXTERN void pn_listener_free(pn_listener_t *l);
+
+/**
+ * Accept the connection a `PN_LISTENER_ACCEPT` announced, running
+ * `connection` over `transport` (each made when NULL, owned by the
+ * proactor from now on as for `pn_proactor_connect2`). The transport is
+ * made a server transport; configure SASL on it (after
+ * `pn_transport_set_server`) and SSL before this call. Failures arrive as
+ * the connection's `PN_TRANSPORT_CLOSED`.
+ *
+ * # Safety
+ * `listener` must be live and handling its `PN_LISTENER_ACCEPT`;
+ * `connection`/`transport` NULL or live and not used elsewhere.
+ */
+PNP_EXTERN
+void pn_listener_accept2(pn_listener_t *listener,
+                         pn_connection_t *connection,
+                         pn_transport_t *transport);
+
+/**
+ * `pn_listener_accept2` with a new transport (an older name).
+ *
+ * # Safety
+ * As for `pn_listener_accept2`.
+ */
+PNP_EXTERN void pn_listener_accept(pn_listener_t *listener, pn_connection_t *connection);
+
+/**
+ * The listener's condition: why it closed, when it was an error.
+ *
+ * # Safety
+ * `l` must be NULL or a live listener.
+ */
+PNP_EXTERN pn_condition_t *pn_listener_condition(pn_listener_t *l);
+
+/**
+ * The application's context pointer (NULL until set).
+ *
+ * # Safety
+ * `listener` must be NULL or a live listener.
+ */
+PNP_EXTERN void *pn_listener_get_context(pn_listener_t *listener);
+
+/**
+ * Set the application's context pointer.
+ *
+ * # Safety
+ * `listener` must be NULL or a live listener.
+ */
+PNP_EXTERN void pn_listener_set_context(pn_listener_t *listener, void *context);
+
+/**
+ * The listener's attachments; they live as long as the listener.
+ *
+ * # Safety
+ * `listener` must be NULL or a live listener.
+ */
+PNP_EXTERN pn_record_t *pn_listener_attachments(pn_listener_t *listener);
+
+/**
+ * Stop listening; `PN_LISTENER_CLOSE` follows. Thread-safe, but not
+ * after that event was handled (the listener may be gone).
+ *
+ * # Safety
+ * `l` must be NULL or a live listener.
+ */
+PNP_EXTERN void pn_listener_close(pn_listener_t *l);
+
+/**
+ * The proactor the listener was given to, or NULL.
+ *
+ * # Safety
+ * `c` must be NULL or a live listener.
+ */
+PNP_EXTERN pn_proactor_t *pn_listener_proactor(pn_listener_t *c);
+
+/**
+ * The listener an event is about, or NULL.
+ *
+ * # Safety
+ * `event` must be NULL or a live event.
+ */
+PNP_EXTERN pn_listener_t *pn_event_listener(pn_event_t *event);
+
+/**
+ * Accept the connection a `PN_LISTENER_ACCEPT` announced as a raw
+ * connection (`raw_connection` from `pn_raw_connection`, not NULL; the
+ * proactor owns it from now on, as for `pn_proactor_raw_connect`).
+ *
+ * # Safety
+ * `listener` must be live and handling its `PN_LISTENER_ACCEPT`;
+ * `raw_connection` live and not yet given to a proactor.
+ */
+PNP_EXTERN
+void pn_listener_raw_accept(pn_listener_t *listener,
+                            pn_raw_connection_t *raw_connection);
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,6 +25,114 @@ struct sockaddr;
  */
 typedef struct pn_netaddr_t pn_netaddr_t;
 
+/**
+ * Write the address as "host:port" (numeric host, as the resolver prints
+ * it) into `buf` (`size` bytes, NUL included). Returns the full length,
+ * `size` or more when cut short.
+ *
+ * # Safety
+ * `addr` must be NULL or a live address; `buf` writable for `size` bytes.
+ */
+PNP_EXTERN int pn_netaddr_str(const struct pn_netaddr_t *addr, char *buf, size_t size);
+
+/**
+ * The local address of a transport's socket, or NULL (no socket). Valid
+ * until the transport's `PN_TRANSPORT_CLOSED` was handled.
+ *
+ * # Safety
+ * `t` must be NULL or a live transport.
+ */
+PNP_EXTERN const struct pn_netaddr_t *pn_transport_local_addr(pn_transport_t *t);
+
+/**
+ * The remote address of a transport's socket, or NULL (no socket). Valid
+ * until the transport's `PN_TRANSPORT_CLOSED` was handled.
+ *
+ * # Safety
+ * `t` must be NULL or a live transport.
+ */
+PNP_EXTERN const struct pn_netaddr_t *pn_transport_remote_addr(pn_transport_t *t);
+
+/**
+ * The first address a listener listens on (there may be more: see
+ * `pn_netaddr_next`), or NULL before `PN_LISTENER_OPEN`. Valid until the
+ * listener's `PN_LISTENER_CLOSE` was handled.
+ *
+ * # Safety
+ * `l` must be NULL or a live listener.
+ */
+PNP_EXTERN const struct pn_netaddr_t *pn_listener_addr(pn_listener_t *l);
+
+/**
+ * The next address of a listener's list, or NULL at its end.
+ *
+ * # Safety
+ * `na` must be NULL or a live address.
+ */
+PNP_EXTERN const struct pn_netaddr_t *pn_netaddr_next(const struct pn_netaddr_t *na);
+
+/**
+ * The address as a `struct sockaddr`, or NULL.
+ *
+ * # Safety
+ * `na` must be NULL or a live address.
+ */
+PNP_EXTERN const struct sockaddr *pn_netaddr_sockaddr(const struct pn_netaddr_t *na);
+
+/**
+ * The size of `pn_netaddr_sockaddr`'s address, or 0.
+ *
+ * # Safety
+ * `na` must be NULL or a live address.
+ */
+PNP_EXTERN size_t pn_netaddr_socklen(const struct pn_netaddr_t *na);
+
+/**
+ * Write the numeric host and the port of an address into `host` (`hlen`
+ * bytes) and `port` (`plen` bytes). Returns 0, or non-zero on error (a
+ * `getaddrinfo` error code).
+ *
+ * # Safety
+ * `na` must be NULL or a live address; `host` and `port` writable for
+ * their lengths.
+ */
+PNP_EXTERN
+int pn_netaddr_host_port(const struct pn_netaddr_t *na,
+                         char *host,
+                         size_t hlen,
+                         char *port,
+                         size_t plen);
+
+/**
+ * An older name of `pn_transport_local_addr`.
+ *
+ * # Safety
+ * As for `pn_transport_local_addr`.
+ */
+PNP_EXTERN
+PN_DEPRECATED("Use pn_transport_local_addr")
+const struct pn_netaddr_t *pn_netaddr_local(pn_transport_t *t);
+
+/**
+ * An older name of `pn_transport_remote_addr`.
+ *
+ * # Safety
+ * As for `pn_transport_remote_addr`.
+ */
+PNP_EXTERN
+PN_DEPRECATED("Use pn_transport_remote_addr")
+const struct pn_netaddr_t *pn_netaddr_remote(pn_transport_t *t);
+
+/**
+ * An older name of `pn_listener_addr`.
+ *
+ * # Safety
+ * As for `pn_listener_addr`.
+ */
+PNP_EXTERN
+PN_DEPRECATED("Use pn_listener_addr")
+const struct pn_netaddr_t *pn_netaddr_listening(pn_listener_t *l);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,215 @@ extern "C" {
  */
 #define PN_MAX_ADDR 1060
 
+/**
+ * Write "host:port" into `addr` (at most `size` bytes, NUL included;
+ * NULL strings count as empty). Returns the full length, which is `size`
+ * or more when the text was cut short.
+ *
+ * # Safety
+ * `addr` must be writable for `size` bytes (or `size` 0); `host` and
+ * `port` NULL or C strings.
+ */
+PNP_EXTERN int pn_proactor_addr(char *addr, size_t size, const char *host, const char *port);
+
+/**
+ * A new proactor; free it with `pn_proactor_free`.
+ */
+PNP_EXTERN pn_proactor_t *pn_proactor(void);
+
+/**
+ * Close every connection and listener the proactor runs, free them, and
+ * free the proactor.
+ *
+ * # Safety
+ * `proactor` must be NULL or a live proactor; no thread may be using it.
+ */
+PNP_EXTERN void pn_proactor_free(pn_proactor_t *proactor);
+
+/**
+ * Connect to `addr` (see `pn_proactor_addr`) and run `connection` over
+ * `transport` (each made when NULL). The proactor owns both from now on:
+ * it frees them after the connection's `PN_TRANSPORT_CLOSED` was handled
+ * (unless `pn_proactor_release_connection` took the connection back).
+ * Failures, name resolution included, arrive as that event's condition.
+ * Thread-safe.
+ *
+ * # Safety
+ * `proactor` must be a live proactor; `connection`/`transport` NULL or
+ * live objects not used elsewhere; `addr` NULL or a C string.
+ */
+PNP_EXTERN
+void pn_proactor_connect2(pn_proactor_t *proactor,
+                          pn_connection_t *connection,
+                          pn_transport_t *transport,
+                          const char *addr);
+
+/**
+ * `pn_proactor_connect2` with a new transport (an older name).
+ *
+ * # Safety
+ * As for `pn_proactor_connect2`.
+ */
+PNP_EXTERN
+void pn_proactor_connect(pn_proactor_t *proactor,
+                         pn_connection_t *connection,
+                         const char *addr);
+
+/**
+ * Listen on `addr` (an empty host listens on every interface, an empty
+ * port is 5672), with `backlog` for each socket. `PN_LISTENER_OPEN` says
+ * it listens; a failure is a `PN_LISTENER_CLOSE` with the listener's
+ * condition set. The proactor owns `listener` from now on and frees it
+ * after its `PN_LISTENER_CLOSE` was handled. Thread-safe.
+ *
+ * # Safety
+ * `proactor` and `listener` must be live; `addr` NULL or a C string.
+ */
+PNP_EXTERN
+void pn_proactor_listen(pn_proactor_t *proactor,
+                        pn_listener_t *listener,
+                        const char *addr,
+                        int backlog);
+
+/**
+ * Close every connection and listener (with a copy of `condition`, when
+ * not NULL, as their condition); `PN_PROACTOR_INACTIVE` follows once
+ * they are gone and no timeout is set. Thread-safe.
+ *
+ * # Safety
+ * `proactor` must be live; `condition` NULL or live.
+ */
+PNP_EXTERN void pn_proactor_disconnect(pn_proactor_t *proactor, pn_condition_t *condition);
+
+/**
+ * Block until there are events; returns a batch to handle, in order,
+ * with `pn_event_batch_next`, then to give back with `pn_proactor_done`.
+ * Thread-safe: events of one connection (listener, raw connection) are
+ * never in two threads' batches at the same time.
+ *
+ * # Safety
+ * `proactor` must be live.
+ */
+PNP_EXTERN pn_event_batch_t *pn_proactor_wait(pn_proactor_t *proactor);
+
+/**
+ * `pn_proactor_wait` without blocking: NULL when nothing is ready.
+ *
+ * # Safety
+ * `proactor` must be live.
+ */
+PNP_EXTERN pn_event_batch_t *pn_proactor_get(pn_proactor_t *proactor);
+
+/**
+ * The batch's next event, or NULL when it has no more. The event stays
+ * valid until the next call.
+ *
+ * # Safety
+ * `batch` must be a batch from `pn_proactor_wait`/`get`, not yet done.
+ */
+PNP_EXTERN pn_event_t *pn_event_batch_next(pn_event_batch_t *batch);
+
+/**
+ * Give back a batch once its events are handled (exactly once per batch,
+ * from any thread).
+ *
+ * # Safety
+ * `proactor` must be live and `batch` one of its batches, not yet done.
+ */
+PNP_EXTERN void pn_proactor_done(pn_proactor_t *proactor, pn_event_batch_t *batch);
+
+/**
+ * Make a `PN_PROACTOR_INTERRUPT` happen soon (several calls close together
+ * may make one). Thread-safe and safe in a signal handler.
+ *
+ * # Safety
+ * `proactor` must be live.
+ */
+PNP_EXTERN void pn_proactor_interrupt(pn_proactor_t *proactor);
+
+/**
+ * Make a `PN_PROACTOR_TIMEOUT` happen after `timeout` milliseconds,
+ * replacing any timeout set before. Thread-safe.
+ *
+ * # Safety
+ * `proactor` must be live.
+ */
+PNP_EXTERN void pn_proactor_set_timeout(pn_proactor_t *proactor, pn_millis_t timeout);
+
+/**
+ * Forget the timeout, if one is set. Thread-safe.
+ *
+ * # Safety
+ * `proactor` must be live.
+ */
+PNP_EXTERN void pn_proactor_cancel_timeout(pn_proactor_t *proactor);
+
+/**
+ * Take `connection` back from its proactor: its transport is closed and
+ * unbound, no more events come for it, and the caller must free it. Call
+ * it while handling one of the connection's events; does nothing for a
+ * connection no proactor runs.
+ *
+ * # Safety
+ * `connection` must be NULL or live.
+ */
+PNP_EXTERN void pn_proactor_release_connection(pn_connection_t *connection);
+
+/**
+ * Make a `PN_CONNECTION_WAKE` happen soon for `connection`, in its own
+ * order of events (several calls close together may make one). Does
+ * nothing for a connection no proactor runs. Thread-safe.
+ *
+ * # Safety
+ * `connection` must be NULL or live.
+ */
+PNP_EXTERN void pn_connection_wake(pn_connection_t *connection);
+
+/**
+ * The proactor running `connection`, or NULL.
+ *
+ * # Safety
+ * `connection` must be NULL or live.
+ */
+PNP_EXTERN pn_proactor_t *pn_connection_proactor(pn_connection_t *connection);
+
+/**
+ * The proactor an event came from: the event's own for proactor events,
+ * otherwise that of its listener, raw connection or connection; NULL if
+ * none.
+ *
+ * # Safety
+ * `event` must be NULL or live.
+ */
+PNP_EXTERN pn_proactor_t *pn_event_proactor(pn_event_t *event);
+
+/**
+ * Milliseconds since some fixed point in the past, on a clock that never
+ * goes back; wraps after 49 days (see `pn_proactor_now_64`).
+ */
+PNP_EXTERN pn_millis_t pn_proactor_now(void);
+
+/**
+ * Milliseconds since some fixed point in the past, on a clock that never
+ * goes back. For local timing, not for AMQP timestamps. Thread-safe.
+ */
+PNP_EXTERN int64_t pn_proactor_now_64(void);
+
+/**
+ * Connect `raw_connection` (from `pn_raw_connection`, not NULL) to
+ * `addr`. The proactor owns it from now on and frees it after its
+ * `PN_RAW_CONNECTION_DISCONNECTED` was handled; failures arrive as that
+ * event's condition. Thread-safe.
+ *
+ * # Safety
+ * `proactor` and `raw_connection` must be live; `addr` NULL or a C
+ * string.
+ */
+PNP_EXTERN
+void pn_proactor_raw_connect(pn_proactor_t *proactor,
+                             pn_raw_connection_t *raw_connection,
+                             const char *addr);
+
 #ifdef __cplusplus
 }
 #endif

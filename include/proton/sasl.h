@@ -52,6 +52,110 @@ typedef enum pn_sasl_outcome_t {
  */
 typedef struct pn_sasl_t pn_sasl_t;
 
+/**
+ * The transport's SASL layer, made on first use: a client authenticates
+ * with it, a server requires the SASL exchange. The same pointer every
+ * time.
+ *
+ * # Safety
+ * `transport` must be NULL or a live transport.
+ */
+PN_EXTERN struct pn_sasl_t *pn_sasl(pn_transport_t *transport);
+
+/**
+ * Whether SASL mechanisms beyond the built-in ones (a Cyrus SASL
+ * library) are available: never here, as in Debian's proton-c.
+ */
+PN_EXTERN bool pn_sasl_extended(void);
+
+/**
+ * Set the outcome (kept for compatibility: the exchange itself decides).
+ *
+ * # Safety
+ * `sasl` must be NULL or a live transport's SASL.
+ */
+PN_EXTERN void pn_sasl_done(struct pn_sasl_t *sasl, pn_sasl_outcome_t outcome);
+
+/**
+ * The outcome of the exchange (`PN_SASL_NONE` until there is one).
+ *
+ * # Safety
+ * `sasl` must be NULL or a live transport's SASL.
+ */
+PN_EXTERN pn_sasl_outcome_t pn_sasl_outcome(struct pn_sasl_t *sasl);
+
+/**
+ * The user: on a client the one it authenticates as, on a server the one
+ * the client authenticated as (NULL before). Valid while the transport
+ * lives and the user does not change.
+ *
+ * # Safety
+ * `sasl` must be NULL or a live transport's SASL.
+ */
+PN_EXTERN const char *pn_sasl_get_user(struct pn_sasl_t *sasl);
+
+/**
+ * The authorization id (the identity to act as), or NULL.
+ *
+ * # Safety
+ * `sasl` must be NULL or a live transport's SASL.
+ */
+PN_EXTERN const char *pn_sasl_get_authorization(struct pn_sasl_t *sasl);
+
+/**
+ * The mechanism in use, or NULL before one is chosen.
+ *
+ * # Safety
+ * `sasl` must be NULL or a live transport's SASL.
+ */
+PN_EXTERN const char *pn_sasl_get_mech(struct pn_sasl_t *sasl);
+
+/**
+ * Restrict the mechanisms to a space-separated list (NULL: no
+ * restriction). Servers offer and accept only these; clients choose
+ * among them.
+ *
+ * # Safety
+ * `sasl` must be NULL or a live transport's SASL; `mechs` NULL or a C
+ * string.
+ */
+PN_EXTERN void pn_sasl_allowed_mechs(struct pn_sasl_t *sasl, const char *mechs);
+
+/**
+ * Allow mechanisms that send the password in clear (PLAIN) over a
+ * connection that is not encrypted.
+ *
+ * # Safety
+ * `sasl` must be NULL or a live transport's SASL.
+ */
+PN_EXTERN void pn_sasl_set_allow_insecure_mechs(struct pn_sasl_t *sasl, bool insecure);
+
+/**
+ * # Safety
+ * `sasl` must be NULL or a live transport's SASL.
+ */
+PN_EXTERN bool pn_sasl_get_allow_insecure_mechs(struct pn_sasl_t *sasl);
+
+/**
+ * The configuration name for an extended SASL library (kept; unused
+ * without one).
+ *
+ * # Safety
+ * `sasl` must be NULL or a live transport's SASL; `name` NULL or a C
+ * string.
+ */
+PN_EXTERN void pn_sasl_config_name(struct pn_sasl_t *sasl, const char *name);
+
+/**
+ * The configuration directory for an extended SASL library (kept;
+ * unused without one).
+ *
+ * # Safety
+ * `sasl` must be NULL or a live transport's SASL; `path` NULL or a C
+ * string.
+ */
+PN_EXTERN void pn_sasl_config_path(struct pn_sasl_t *sasl, const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,20 +18,6 @@ extern "C" {
 #endif
 
 /**
- * Which end of the TLS handshake a domain is for.
- */
-typedef enum pn_ssl_mode_t {
-  /**
-   * The client end.
-   */
-  PN_SSL_MODE_CLIENT = 1,
-  /**
-   * The server end.
-   */
-  PN_SSL_MODE_SERVER = 2,
-} pn_ssl_mode_t;
-
-/**
  * Whether a TLS session was resumed.
  */
 typedef enum pn_ssl_resume_status_t {
@@ -48,6 +34,20 @@ typedef enum pn_ssl_resume_status_t {
    */
   PN_SSL_RESUME_REUSED = 2,
 } pn_ssl_resume_status_t;
+
+/**
+ * Which end of the TLS handshake a domain is for.
+ */
+typedef enum pn_ssl_mode_t {
+  /**
+   * The client end.
+   */
+  PN_SSL_MODE_CLIENT = 1,
+  /**
+   * The server end.
+   */
+  PN_SSL_MODE_SERVER = 2,
+} pn_ssl_mode_t;
 
 /**
  * How much of the peer's identity to check.
@@ -102,6 +102,224 @@ typedef struct pn_ssl_domain_t pn_ssl_domain_t;
  * The TLS layer of one transport.
  */
 typedef struct pn_ssl_t pn_ssl_t;
+
+/**
+ * Whether TLS is available: always.
+ */
+PN_EXTERN bool pn_ssl_present(void);
+
+/**
+ * A new domain for clients or servers; NULL for any other mode. Free it
+ * with `pn_ssl_domain_free`.
+ */
+PN_EXTERN struct pn_ssl_domain_t *pn_ssl_domain(pn_ssl_mode_t mode);
+
+/**
+ * Drop the application's reference to a domain; transports still using
+ * it keep it alive.
+ *
+ * # Safety
+ * `domain` must be NULL or a live domain, not used by the caller again.
+ */
+PN_EXTERN void pn_ssl_domain_free(struct pn_ssl_domain_t *domain);
+
+/**
+ * The certificate (a PEM file, possibly with its chain) and private key
+ * (a PEM file, encrypted with `password` if not NULL) this end presents.
+ * Returns 0, or `PN_OVERFLOW` if the certificate cannot be loaded and
+ * `PN_UNDERFLOW` if the key cannot (or does not match it).
+ *
+ * # Safety
+ * `domain` must be NULL or a live domain; the strings NULL or
+ * NUL-terminated.
+ */
+PN_EXTERN
+int pn_ssl_domain_set_credentials(struct pn_ssl_domain_t *domain,
+                                  const char *credential_1,
+                                  const char *credential_2,
+                                  const char *password);
+
+/**
+ * The CAs (a PEM file or a directory of hashed certificates) trusted to
+ * sign peer certificates, instead of the system's. Returns 0 or -1.
+ *
+ * # Safety
+ * `domain` must be NULL or a live domain; `certificate_db` NULL or
+ * NUL-terminated.
+ */
+PN_EXTERN
+int pn_ssl_domain_set_trusted_ca_db(struct pn_ssl_domain_t *domain,
+                                    const char *certificate_db);
+
+/**
+ * How the peer is checked. A server that verifies needs its own
+ * credentials and a trusted CA database first, and names in `trusted_CAs`
+ * the CAs it tells clients it accepts. Returns 0 or -1.
+ *
+ * # Safety
+ * `domain` must be NULL or a live domain; `trusted_CAs` NULL or
+ * NUL-terminated.
+ */
+PN_EXTERN
+int pn_ssl_domain_set_peer_authentication(struct pn_ssl_domain_t *domain,
+                                          pn_ssl_verify_mode_t mode,
+                                          const char *trusted_CAs);
+
+/**
+ * Enable only the listed protocol versions (space-separated: `TLSv1`,
+ * `TLSv1.1`, `TLSv1.2`, `TLSv1.3`; by default TLS 1.2 and 1.3). Returns 0
+ * or `PN_ARG_ERR` for an empty list or an unknown name.
+ *
+ * # Safety
+ * `domain` must be NULL or a live domain; `protocols` NULL or
+ * NUL-terminated.
+ */
+PN_EXTERN int pn_ssl_domain_set_protocols(struct pn_ssl_domain_t *domain, const char *protocols);
+
+/**
+ * The permitted cipher suites (up to TLS 1.2), in OpenSSL's cipher list
+ * syntax; anonymous suites stay excluded while the peer is verified.
+ * Returns 0 or `PN_ARG_ERR` when OpenSSL accepts none of the list.
+ *
+ * # Safety
+ * `domain` must be NULL or a live domain; `ciphers` NULL or
+ * NUL-terminated.
+ */
+PN_EXTERN int pn_ssl_domain_set_ciphers(struct pn_ssl_domain_t *domain, const char *ciphers);
+
+/**
+ * Let a server accept clients that do not use TLS on the same port (it
+ * tells them apart by their first bytes). Returns 0, or -1 for a client
+ * domain. Deprecated in proton: `pn_transport_require_encryption` is the
+ * newer way to say whether plain clients are refused.
+ *
+ * # Safety
+ * `domain` must be NULL or a live domain.
+ */
+PN_EXTERN int pn_ssl_domain_allow_unsecured_client(struct pn_ssl_domain_t *domain);
+
+/**
+ * The TLS layer of `transport`, made on the first call (later calls
+ * return the same). It is the transport's own handle, as in proton-c; it
+ * lives as long as the transport.
+ *
+ * # Safety
+ * `transport` must be NULL or a live transport.
+ */
+PN_EXTERN struct pn_ssl_t *pn_ssl(pn_transport_t *transport);
+
+/**
+ * Configure the TLS layer from `domain` (NULL: proton's default for the
+ * transport's side: clients verify the server and its name against the
+ * system's CAs; servers accept anyone and have no certificate). With a
+ * `session_id`, a client offers to resume the session last made under
+ * that id with the same domain. Call before the transport's first I/O.
+ * Returns 0 or an error code.
+ *
+ * # Safety
+ * `ssl` must be NULL or a live ssl handle; `domain` NULL or a live domain;
+ * `session_id` NULL or NUL-terminated.
+ */
+PN_EXTERN
+int pn_ssl_init(struct pn_ssl_t *ssl,
+                struct pn_ssl_domain_t *domain,
+                const char *session_id);
+
+/**
+ * Write the name of the cipher in use into `buffer` (cut to fit); false
+ * before the handshake is done.
+ *
+ * # Safety
+ * `ssl` must be NULL or a live ssl handle; `buffer` must have room for
+ * `size` bytes.
+ */
+PN_EXTERN bool pn_ssl_get_cipher_name(struct pn_ssl_t *ssl, char *buffer, size_t size);
+
+/**
+ * The strength of the cipher in use, in bits (0 before the handshake).
+ *
+ * # Safety
+ * `ssl` must be NULL or a live ssl handle.
+ */
+PN_EXTERN int pn_ssl_get_ssf(struct pn_ssl_t *ssl);
+
+/**
+ * Write the protocol version in use (e.g. `TLSv1.3`) into `buffer` (cut
+ * to fit); false before the handshake is done.
+ *
+ * # Safety
+ * `ssl` must be NULL or a live ssl handle; `buffer` must have room for
+ * `size` bytes.
+ */
+PN_EXTERN bool pn_ssl_get_protocol_name(struct pn_ssl_t *ssl, char *buffer, size_t size);
+
+/**
+ * Whether the session was resumed: unknown before `pn_ssl_init`, then
+ * new or reused.
+ *
+ * # Safety
+ * `ssl` must be NULL or a live ssl handle.
+ */
+PN_EXTERN enum pn_ssl_resume_status_t pn_ssl_resume_status(struct pn_ssl_t *ssl);
+
+/**
+ * The host name the peer's certificate must name (with
+ * `PN_SSL_VERIFY_PEER_NAME`), also sent by clients as SNI. Without it, the
+ * bound connection's host name is used. NULL clears it. Returns 0.
+ *
+ * # Safety
+ * `ssl` must be NULL or a live ssl handle; `hostname` NULL or
+ * NUL-terminated.
+ */
+PN_EXTERN int pn_ssl_set_peer_hostname(struct pn_ssl_t *ssl, const char *hostname);
+
+/**
+ * The peer host name set: `*bufsize` becomes its length (0 if none) and,
+ * if `hostname` is not NULL, the name is copied there with its NUL.
+ * Returns 0, or -1 (and changes nothing) when `*bufsize` is too small.
+ *
+ * # Safety
+ * `ssl` must be NULL or a live ssl handle; `bufsize` must point to the
+ * size of `hostname`, which is NULL or has room for that many bytes.
+ */
+PN_EXTERN int pn_ssl_get_peer_hostname(struct pn_ssl_t *ssl, char *hostname, size_t *bufsize);
+
+/**
+ * The subject of the peer's certificate in RFC 2253 form
+ * (`CN=...,O=...,C=...`), or NULL (none, or before the handshake). The
+ * string lives as long as the transport.
+ *
+ * # Safety
+ * `ssl` must be NULL or a live ssl handle.
+ */
+PN_EXTERN const char *pn_ssl_get_remote_subject(struct pn_ssl_t *ssl);
+
+/**
+ * Write the peer certificate's fingerprint, in lowercase hex with a NUL,
+ * into `fingerprint` (41 bytes for SHA-1, 65 for SHA-256, 129 for
+ * SHA-512, 33 for MD5). Returns 0, or `PN_ERR` when there is no peer
+ * certificate, the buffer is too small or the algorithm unknown.
+ *
+ * # Safety
+ * `ssl0` must be NULL or a live ssl handle; `fingerprint` must have room
+ * for `fingerprint_length` bytes.
+ */
+PN_EXTERN
+int pn_ssl_get_cert_fingerprint(struct pn_ssl_t *ssl0,
+                                char *fingerprint,
+                                size_t fingerprint_length,
+                                pn_ssl_hash_alg hash_alg);
+
+/**
+ * One field of the peer certificate's subject, or NULL. The string lives
+ * as long as the transport.
+ *
+ * # Safety
+ * `ssl0` must be NULL or a live ssl handle.
+ */
+PN_EXTERN
+const char *pn_ssl_get_remote_subject_subfield(struct pn_ssl_t *ssl0,
+                                               pn_ssl_cert_subject_subfield field);
 
 #ifdef __cplusplus
 }

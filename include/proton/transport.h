@@ -78,8 +78,9 @@ PN_EXTERN void pn_transport_set_server(pn_transport_t *transport);
 PN_EXTERN void pn_transport_free(pn_transport_t *transport);
 
 /**
- * The authenticated user: "anonymous" without SASL (NULL on a server
- * before the peer's protocol header).
+ * The authenticated user: on a client, SASL's user name ("anonymous"
+ * without SASL); on a server, NULL before the AMQP header, then the user
+ * SASL authenticated, else the TLS peer's subject, else "anonymous".
  *
  * # Safety
  * `transport` must be NULL or a live transport.

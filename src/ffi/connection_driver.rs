@@ -291,11 +291,11 @@ pub unsafe extern "C" fn pn_connection_driver_next_event(d: *mut pn_connection_d
             }
             let handled = pn_collector_prev(coll);
             if !handled.is_null() {
-                match pn_event_type(handled) {
-                    pn_event_type_t::PN_CONNECTION_INIT => {
+                match pn_event_type_t::from_raw(pn_event_type(handled)) {
+                    Some(pn_event_type_t::PN_CONNECTION_INIT) => {
                         pn_transport_bind((*d).transport, (*d).connection);
                     }
-                    pn_event_type_t::PN_TRANSPORT_CLOSED => {
+                    Some(pn_event_type_t::PN_TRANSPORT_CLOSED) => {
                         pn_collector_release(coll);
                     }
                     _ => {}
@@ -321,7 +321,7 @@ unsafe fn log_event(t: *mut pn_transport_t, e: *mut pn_event_t) {
         if !logger.would_log(pn_log_subsystem_t::PN_SUBSYSTEM_EVENT, pn_log_level_t::PN_LEVEL_DEBUG) {
             return;
         }
-        let name = std::ffi::CStr::from_ptr(super::event::pn_event_type_name(pn_event_type(e) as c_int)).to_string_lossy();
+        let name = std::ffi::CStr::from_ptr(super::event::pn_event_type_name(pn_event_type(e))).to_string_lossy();
         let ctx = super::event::pn_event_context(e);
         let text = super::object::string::Text::new();
         super::object::pn_inspect(ctx, text.as_ptr());

@@ -326,7 +326,9 @@ impl Drop for CollectorObj {
 pub struct EventObj {
     clazz: *const pn_class_t,
     context: *mut c_void,
-    ty: pn_event_type_t,
+    /// The type as an int: bindings queue their own types (the Python
+    /// binding's start at 10000), which proton-c accepts.
+    ty: c_int,
     record: *mut pn_record_t,
     pool: Option<Rc<RefCell<EventPool>>>,
 }
@@ -404,6 +406,20 @@ pub(crate) unsafe fn collector_put(
     clazz: *const pn_class_t,
     context: *mut c_void,
     ty: pn_event_type_t,
+) -> *mut EventObj {
+    // SAFETY: per the contract.
+    unsafe { collector_put_raw(coll, clazz, context, ty as c_int) }
+}
+
+/// `collector_put` with any int as the type (see `EventObj::ty`).
+///
+/// # Safety
+/// As for `collector_put`.
+pub(crate) unsafe fn collector_put_raw(
+    coll: *mut CollectorObj,
+    clazz: *const pn_class_t,
+    context: *mut c_void,
+    ty: c_int,
 ) -> *mut EventObj {
     // SAFETY: per the contract; no borrow of the collector is held while
     // class functions run.
@@ -579,9 +595,8 @@ pub unsafe extern "C" fn pn_collector_put(
         if collector.is_null() || context.is_null() {
             return ptr::null_mut();
         }
-        let Some(ty) = pn_event_type_t::from_raw(type_) else { return ptr::null_mut() };
         // SAFETY: per the contract.
-        let e = unsafe { collector_put(collector.cast(), clazz, context, ty) };
+        let e = unsafe { collector_put_raw(collector.cast(), clazz, context, type_) };
         pn_event_t::from_target(e)
     })
 }
@@ -651,7 +666,7 @@ pub unsafe extern "C" fn pn_collector_more(collector: *mut pn_collector_t) -> bo
 /// # Safety
 /// `event` must be NULL or a live event.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pn_event_type(event: *mut pn_event_t) -> pn_event_type_t {
+pub unsafe extern "C" fn pn_event_type(event: *mut pn_event_t) -> pn_event_type_t_raw {
     guard(|| try_ref!(event).ty)
 }
 

@@ -103,6 +103,8 @@ unsafe extern "C" fn transport_finalize(object: *mut c_void) {
         if pn_object_refcount(object) > 0 {
             return;
         }
+        // An application's SASL implementation releases its context.
+        super::sasl_plugin::free_impl(&mut (*t).t.st);
         for p in [(*t).record.cast::<c_void>(), (*t).error.cast()] {
             if !p.is_null() {
                 pn_free(p);
@@ -162,6 +164,24 @@ fn with_t<R>(transport: *mut pn_transport_t, f: impl FnOnce(&mut Transport, Opti
     Some(r)
 }
 
+/// Run `f` on the transport's state and its bound connection's engine,
+/// then hand the events over (for the SASL API).
+pub(crate) fn with_transport_state<R>(
+    transport: *mut pn_transport_t,
+    f: impl FnOnce(&mut crate::transport::TransportState, Option<&mut crate::engine::Connection>) -> R,
+) -> Option<R> {
+    with_t(transport, |t, c| {
+        let r = match c {
+            Some(c) => {
+                t.st.flush_events(c);
+                f(&mut t.st, Some(c))
+            }
+            None => f(&mut t.st, None),
+        };
+        r
+    })
+}
+
 /// A new, unbound transport (a client unless `pn_transport_set_server`).
 #[unsafe(no_mangle)]
 pub extern "C" fn pn_transport() -> *mut pn_transport_t {
@@ -175,7 +195,10 @@ pub extern "C" fn pn_transport() -> *mut pn_transport_t {
             tracer: None,
         });
         // SAFETY: `t` is the fresh, live object.
-        unsafe { (*t).t.st.logger.set_sink_context(t as usize) };
+        unsafe {
+            (*t).t.st.logger.set_sink_context(t as usize);
+            (*t).t.st.handle = t.cast();
+        }
         pn_transport_t::from_target(t)
     })
 }
@@ -204,8 +227,9 @@ pub unsafe extern "C" fn pn_transport_free(transport: *mut pn_transport_t) {
     })
 }
 
-/// The authenticated user: "anonymous" without SASL (NULL on a server
-/// before the peer's protocol header).
+/// The authenticated user: on a client, SASL's user name ("anonymous"
+/// without SASL); on a server, NULL before the AMQP header, then the user
+/// SASL authenticated, else the TLS peer's subject, else "anonymous".
 ///
 /// # Safety
 /// `transport` must be NULL or a live transport.
@@ -214,8 +238,20 @@ pub unsafe extern "C" fn pn_transport_get_user(transport: *mut pn_transport_t) -
     guard(|| {
         let t = try_ref!(transport);
         let st = &t.t.st;
-        if st.server && st.in_layer == crate::transport::InLayer::Autodetect {
+        let sasl_user = || st.sasl.as_ref().and_then(|s| s.user.as_ref()).map_or(ptr::null(), |u| u.as_ptr());
+        if !st.server {
+            return if st.sasl.is_some() { sasl_user() } else { c"anonymous".as_ptr() };
+        }
+        use crate::transport::layer::{LAYER_AMQP1, LAYER_AMQPSASL, LAYER_AMQPSSL, LAYER_SSL};
+        if st.present_layers & LAYER_AMQP1 == 0 {
+            // Not through authentication yet.
             return ptr::null();
+        }
+        if st.present_layers & LAYER_AMQPSASL != 0 {
+            return sasl_user();
+        }
+        if st.present_layers & (LAYER_AMQPSSL | LAYER_SSL) != 0 {
+            return st.external.authid.as_ref().map_or(ptr::null(), |u| u.as_ptr());
         }
         c"anonymous".as_ptr()
     })
@@ -250,7 +286,7 @@ pub unsafe extern "C" fn pn_transport_require_encryption(transport: *mut pn_tran
 /// `transport` must be NULL or a live transport.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pn_transport_is_encrypted(transport: *mut pn_transport_t) -> bool {
-    guard(|| try_ref!(transport).t.st.encrypted)
+    guard(|| try_ref!(transport).t.st.is_encrypted())
 }
 
 /// The transport's error condition; lives with the transport.

@@ -13,7 +13,7 @@ use super::{EOS, TransportState};
 use crate::codec::{Data, Decoder, Encoder};
 use crate::engine::*;
 use crate::ffi::logger::{pn_log_level_t, pn_log_subsystem_t};
-use crate::framing::{self, AMQP_FRAME_TYPE, FrameError};
+use crate::framing::{self, AMQP_FRAME_TYPE, FrameError, SASL_FRAME_TYPE};
 use crate::protocol::{FieldReader, Fields, spec, write_error};
 
 /// A handle as proton tests it (a signed 32-bit number: -1 none yet, -2
@@ -38,7 +38,7 @@ const PN_ERR: Err = -2;
 /// and close frames are queued, input stops, the transport's condition is
 /// set and `PN_TRANSPORT_ERROR` is posted. With no condition name, the
 /// transport's current condition is sent.
-pub fn do_error(st: &mut TransportState, conn: Option<&mut Connection>, condition: Option<&str>, description: &str) -> Err {
+pub fn do_error(st: &mut TransportState, mut conn: Option<&mut Connection>, condition: Option<&str>, description: &str) -> Err {
     // proton formats the description into 1024 bytes.
     let mut cut = description.len().min(1023);
     while !description.is_char_boundary(cut) {
@@ -55,6 +55,13 @@ pub fn do_error(st: &mut TransportState, conn: Option<&mut Connection>, conditio
             pn_log_level_t::PN_LEVEL_ERROR,
             &format!("{n} {description}"),
         );
+    }
+    // Every layer hears of the error, nearest the wire first: a SASL layer
+    // stops all output (so AMQP queues no frames), a TLS layer is told at
+    // its next call, AMQP queues its open and close frames.
+    st.error_count = st.error_count.wrapping_add(1);
+    if st.has_slot(super::layer::Slot::Sasl) {
+        super::sasl::handle_error(st);
     }
     post_error_frames(st, name.as_deref(), desc.as_deref());
     st.halt = true;
@@ -76,7 +83,8 @@ pub fn do_error(st: &mut TransportState, conn: Option<&mut Connection>, conditio
             st.condition.set(Some(n.as_bytes()), Some(description.as_bytes()));
         }
     }
-    st.put(conn, EventType::PN_TRANSPORT_ERROR);
+    st.put(conn.as_deref_mut(), EventType::PN_TRANSPORT_ERROR);
+    st.close_tail_now(conn);
     PN_ERR
 }
 
@@ -110,6 +118,19 @@ pub fn post_error_frames(st: &mut TransportState, name: Option<&[u8]>, desc: Opt
 
 /// Queue a frame whose performative `body` writes, followed by `payload`.
 pub fn post_frame(st: &mut TransportState, channel: u16, payload: &[u8], body: impl FnOnce(&mut Encoder)) {
+    post_typed_frame(st, AMQP_FRAME_TYPE, channel, payload, body);
+}
+
+/// Queue a SASL frame: `@code [fields]` with the fields `body` writes.
+pub fn post_sasl_frame(st: &mut TransportState, body: impl FnOnce(&mut Fields<'_, '_>), code: u64) {
+    post_typed_frame(st, SASL_FRAME_TYPE, 0, &[], |e| {
+        let mut f = Fields::begin(e, code);
+        body(&mut f);
+        f.finish();
+    });
+}
+
+fn post_typed_frame(st: &mut TransportState, frame_type: u8, channel: u16, payload: &[u8], body: impl FnOnce(&mut Encoder)) {
     let at = framing::begin_frame(&mut st.frame);
     body(&mut Encoder::new(&mut st.frame));
     if st.logs_frames() {
@@ -117,7 +138,7 @@ pub fn post_frame(st: &mut TransportState, channel: u16, payload: &[u8], body: i
         trace(st, channel, "->", &perf, payload);
     }
     st.frame.extend_from_slice(payload);
-    framing::finish_frame(&mut st.frame, at, AMQP_FRAME_TYPE, channel);
+    framing::finish_frame(&mut st.frame, at, frame_type, channel);
     st.frames_output += 1;
     log_raw(st, at);
 }
@@ -176,7 +197,7 @@ pub fn input(st: &mut TransportState, mut conn: Option<&mut Connection>, bytes: 
             Ok(Some((frame, n))) => {
                 read += n;
                 st.frames_input += 1;
-                if let Err(e) = dispatch(st, conn.as_deref_mut(), frame.frame_type, frame.channel, frame.body) {
+                if let Err(e) = dispatch(st, conn.as_deref_mut(), frame.frame_type, frame.channel, frame.body, false) {
                     let _ = e;
                     return EOS;
                 }
@@ -191,7 +212,82 @@ pub fn input(st: &mut TransportState, mut conn: Option<&mut Connection>, bytes: 
     if st.close_rcvd { EOS } else { read as isize }
 }
 
-fn dispatch(st: &mut TransportState, conn: Option<&mut Connection>, frame_type: u8, channel: u16, body: &[u8]) -> Result<(), Err> {
+/// Read one SASL frame (the SASL layer reads a frame per call, as
+/// proton's does); the bytes used, or a negative value when input must
+/// stop.
+pub fn input_sasl(st: &mut TransportState, conn: Option<&mut Connection>, bytes: &[u8]) -> isize {
+    if bytes.is_empty() || st.halt {
+        return 0;
+    }
+    match framing::read_frame(bytes, st.local_max_frame) {
+        Ok(Some((frame, n))) => {
+            st.frames_input += 1;
+            match dispatch(st, conn, frame.frame_type, frame.channel, frame.body, true) {
+                Ok(()) => n as isize,
+                Err(e) => e as isize,
+            }
+        }
+        Ok(None) => 0,
+        Err(_) => {
+            do_error(st, conn, Some("amqp:connection:framing-error"), "malformed frame");
+            EOS
+        }
+    }
+}
+
+/// A SASL frame in the SASL layer.
+fn dispatch_sasl(st: &mut TransportState, conn: Option<&mut Connection>, code: u64, value: &[u8]) -> bool {
+    use super::sasl;
+    let mut a = FieldReader::of(value);
+    match code {
+        sasl::SASL_INIT => {
+            let mech = a.symbol();
+            let recv = a.binary();
+            sasl::do_init(st, conn, mech, recv)
+        }
+        sasl::SASL_MECHANISMS => {
+            // An array of symbols, or a single symbol.
+            let mut mechs: Vec<&[u8]> = Vec::new();
+            if let Some(raw) = a.raw() {
+                let mut d = Decoder::new(raw);
+                if let Ok(mut arr) = d.read_array() {
+                    while let Ok(Some(atom)) = arr.next_atom() {
+                        if let crate::codec::Atom::Symbol(m) = atom {
+                            mechs.push(m);
+                        }
+                    }
+                } else if let Ok(m) = Decoder::new(raw).read_symbol() {
+                    mechs.push(m);
+                }
+            }
+            sasl::do_mechanisms(st, conn, &mechs)
+        }
+        sasl::SASL_CHALLENGE => {
+            let recv = a.binary();
+            sasl::do_challenge(st, conn, recv)
+        }
+        sasl::SASL_RESPONSE => {
+            let recv = a.binary();
+            sasl::do_response(st, conn, recv)
+        }
+        sasl::SASL_OUTCOME => {
+            // A missing code is a failure (not success, as a zero would be).
+            let code = a.ubyte().unwrap_or(sasl::OUTCOME_PERM as u8);
+            let recv = a.binary();
+            sasl::do_outcome(st, conn, code, recv)
+        }
+        _ => false,
+    }
+}
+
+fn dispatch(
+    st: &mut TransportState,
+    conn: Option<&mut Connection>,
+    frame_type: u8,
+    channel: u16,
+    body: &[u8],
+    sasl_layer: bool,
+) -> Result<(), Err> {
     if body.is_empty() {
         if st.logs_frames() {
             st.log(
@@ -221,7 +317,25 @@ fn dispatch(st: &mut TransportState, conn: Option<&mut Connection>, frame_type: 
     };
     let value = &body[1 + dlen..n];
     let payload = &body[n..];
-    if frame_type != AMQP_FRAME_TYPE || value.first() == Some(&0x00) {
+    if value.first() == Some(&0x00) {
+        return Err(PN_ERR);
+    }
+    if sasl_layer {
+        if frame_type == SASL_FRAME_TYPE {
+            return if dispatch_sasl(st, conn, code, value) { Ok(()) } else { Err(PN_ERR) };
+        }
+        if frame_type == AMQP_FRAME_TYPE && (spec::open::DESCRIPTOR..=spec::close::DESCRIPTOR).contains(&code) {
+            // proton-c would act on it, before authentication.
+            return Err(do_error(
+                st,
+                conn,
+                Some("amqp:connection:framing-error"),
+                "AMQP frame received during SASL negotiation",
+            ));
+        }
+        return Err(PN_ERR);
+    }
+    if frame_type != AMQP_FRAME_TYPE {
         return Err(PN_ERR);
     }
     let mut args = FieldReader::of(value);

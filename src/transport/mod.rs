@@ -6,15 +6,19 @@
 //! it when the stream ends ([`Transport::close_tail`],
 //! [`Transport::close_head`]) and what time it is ([`Transport::tick`]).
 //!
-//! Layers: the protocol header exchange (with autodetection of the peer's
-//! header on servers), then AMQP frames ([`amqp`]). A security layer (SASL,
-//! TLS) can be put in front through [`SecurityLayer`]; without one, the
-//! transport speaks plain AMQP as proton-c does when SASL is not used.
+//! Layers ([`layer`]): an optional transforming layer (TLS, installed with
+//! [`Transport::set_tls`]), an optional SASL layer ([`sasl`]), then the AMQP
+//! protocol header and frames ([`amqp`]); servers detect which of them the
+//! peer speaks from its first bytes. Without SASL or TLS the transport
+//! speaks plain AMQP, as proton-c does.
 //!
 //! Buffers grow as proton's do (input from 8 KiB up to the local max-frame,
 //! output up to the peer's), because applications see their sizes.
 
 pub mod amqp;
+pub mod layer;
+pub mod sasl;
+pub mod tls;
 
 use std::collections::BTreeMap;
 use std::ffi::CString;
@@ -23,6 +27,7 @@ use crate::engine::{Connection, Ctx, EventType, SessionId};
 use crate::ffi::logger::{Logger, pn_log_level_t, pn_log_subsystem_t};
 use crate::ffi::store::{CondBox, DataBox};
 use crate::framing::{self, Protocol};
+use layer::{LAYER_AMQP1, LAYER_AMQPSASL, LAYER_AMQPSSL, LAYER_SSL, SLOTS, Slot, TransformLayer, Upper};
 
 /// End of stream (proton's `PN_EOS`).
 pub const EOS: isize = -1;
@@ -37,31 +42,9 @@ pub const INITIAL_BUFFER_SIZE: usize = 8192;
 /// The largest channel number proton uses.
 pub const IMPL_CHANNEL_MAX: u16 = 32767;
 
-/// What a layer did with the bytes it was given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LayerIo {
-    /// Used (input) or wrote (output) this many bytes; 0: nothing now.
-    Bytes(usize),
-    /// This direction is finished.
-    Eos,
-}
-
-/// A layer in front of AMQP that negotiates or transforms (SASL, TLS),
-/// for the engineers adding them: the transport gives it the input bytes
-/// before AMQP sees them and asks it for output before AMQP's; once
-/// `done`, it steps aside and AMQP runs. (Not used yet: without one the
-/// transport speaks plain AMQP, as proton-c does when SASL is not used.)
-pub trait SecurityLayer {
-    fn input(&mut self, t: &mut TransportState, bytes: &[u8]) -> LayerIo;
-    fn output(&mut self, t: &mut TransportState, out: &mut [u8]) -> LayerIo;
-    fn done(&self) -> bool;
-}
-
-/// Where the input side is.
+/// Where the AMQP layer's input side is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InLayer {
-    /// A server waiting for the first bytes to choose a protocol.
-    Autodetect,
     /// Expecting the AMQP protocol header.
     Header,
     /// Reading AMQP frames.
@@ -70,17 +53,25 @@ pub enum InLayer {
     Error,
 }
 
-/// Where the output side is.
+/// Where the AMQP layer's output side is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutLayer {
-    /// A server that writes nothing until it knows the peer's protocol.
-    Autodetect,
     /// The AMQP protocol header is next.
     Header,
     /// AMQP frames.
     Amqp,
     /// Nothing more will be written.
     Closed,
+}
+
+/// What a TLS layer learnt about the peer, for SASL's EXTERNAL mechanism
+/// and `pn_transport_is_encrypted` (see [`layer`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExternalAuth {
+    /// Security strength factor (cipher bits); 0 while not encrypted.
+    pub ssf: i32,
+    /// The authenticated peer identity (certificate subject), if any.
+    pub authid: Option<CString>,
 }
 
 /// Transport state shared with layers (everything but the buffers).
@@ -115,7 +106,24 @@ pub struct TransportState {
     pub auth_required: bool,
     pub encryption_required: bool,
     pub authenticated: bool,
-    pub encrypted: bool,
+    /// Published by the TLS layer (see [`layer`]).
+    pub external: ExternalAuth,
+    /// The SASL layer's state (`pn_sasl` made it, or a server detected the
+    /// SASL header).
+    pub sasl: Option<Box<sasl::Sasl>>,
+    /// The C handle of this transport (`pn_transport_t *`), passed to SASL
+    /// plugins; null for transports made from Rust.
+    pub handle: *mut std::ffi::c_void,
+    /// A connection is bound (events without one at hand are queued in
+    /// `events` for it).
+    pub bound: bool,
+    /// Fatal errors so far (a transforming layer is told of new ones).
+    pub error_count: u32,
+    /// The layer stack (see [`layer`]).
+    pub slots: [Slot; SLOTS],
+    /// Layers a server may still detect, and layers it saw (`LAYER_*`).
+    pub allowed_layers: u8,
+    pub present_layers: u8,
     pub remote_container: Option<CString>,
     pub remote_hostname: Option<CString>,
     pub remote_offered_capabilities: DataBox,
@@ -125,19 +133,24 @@ pub struct TransportState {
     pub remote_condition: CondBox,
     pub local_channels: BTreeMap<u16, SessionId>,
     pub remote_channels: BTreeMap<u16, SessionId>,
+    /// The AMQP layer's input and output phases.
     pub in_layer: InLayer,
     pub out_layer: OutLayer,
     /// Encoded frames not yet copied to the output buffer.
     pub frame: Vec<u8>,
     pub frame_start: usize,
-    /// Events about the transport itself, for the connection's collector.
+    /// Events about the transport itself raised where the connection was
+    /// not at hand; they are handed to it at the next layer boundary.
     pub events: Vec<EventType>,
 }
 
 /// A transport.
 pub struct Transport {
     pub st: TransportState,
-    pub security: Option<Box<dyn SecurityLayer>>,
+    /// The transforming layer (TLS), if installed.
+    tls: Option<Box<dyn TransformLayer>>,
+    /// `st.error_count` when the TLS layer was last told of errors.
+    tls_errors_seen: u32,
     input: Vec<u8>,
     input_pending: usize,
     output: Vec<u8>,
@@ -189,10 +202,60 @@ impl TransportState {
         };
     }
 
+    /// Post a transport event to the connection (queued for it when it is
+    /// bound but not at hand; dropped when there is none, as proton does).
     pub(crate) fn put(&mut self, conn: Option<&mut Connection>, ty: EventType) {
-        if let Some(c) = conn {
-            c.put(ty, Ctx::Transport);
+        match conn {
+            Some(c) => {
+                self.flush_events(c);
+                c.put(ty, Ctx::Transport);
+            }
+            None if self.bound => self.events.push(ty),
+            None => {}
         }
+    }
+
+    /// Hand queued transport events to the connection.
+    pub(crate) fn flush_events(&mut self, conn: &mut Connection) {
+        for ty in self.events.drain(..) {
+            conn.put(ty, Ctx::Transport);
+        }
+    }
+
+    /// A fatal error of a layer (proton's `pn_do_error`): the condition is
+    /// set (or extended), `PN_TRANSPORT_ERROR` is posted, the error is
+    /// logged, every layer is told (AMQP queues its open and close frames
+    /// if its output has started), and the input side ends. For layers
+    /// without the connection at hand (TLS); the others use
+    /// [`amqp::do_error`].
+    pub fn error(&mut self, condition: &str, description: &str) {
+        amqp::do_error(self, None, Some(condition), description);
+    }
+
+    /// Whether the connection is encrypted (`pn_transport_is_encrypted`).
+    pub fn is_encrypted(&self) -> bool {
+        self.external.ssf > 0
+    }
+
+    /// Mark the input side closed and post its events.
+    pub(crate) fn close_tail_now(&mut self, mut conn: Option<&mut Connection>) {
+        if !self.tail_closed {
+            self.tail_closed = true;
+            self.put(conn.as_deref_mut(), EventType::PN_TRANSPORT_TAIL_CLOSED);
+            if self.head_closed {
+                self.put(conn, EventType::PN_TRANSPORT_CLOSED);
+            }
+        }
+    }
+
+    /// Every slot becomes an error slot (proton's `pn_set_error_layer`).
+    pub(crate) fn set_error_layer(&mut self) {
+        self.slots = [Slot::Error; SLOTS];
+    }
+
+    /// A slot holds this kind of layer.
+    pub fn has_slot(&self, kind: Slot) -> bool {
+        self.slots.contains(&kind)
     }
 }
 
@@ -232,7 +295,14 @@ impl Transport {
                 auth_required: false,
                 encryption_required: false,
                 authenticated: false,
-                encrypted: false,
+                external: ExternalAuth::default(),
+                sasl: None,
+                handle: std::ptr::null_mut(),
+                bound: false,
+                error_count: 0,
+                slots: [Slot::Setup, Slot::Error, Slot::Error],
+                allowed_layers: LAYER_AMQP1 | LAYER_AMQPSASL | LAYER_AMQPSSL | LAYER_SSL,
+                present_layers: 0,
                 remote_container: None,
                 remote_hostname: None,
                 remote_offered_capabilities: DataBox::default(),
@@ -248,7 +318,8 @@ impl Transport {
                 frame_start: 0,
                 events: Vec::new(),
             },
-            security: None,
+            tls: None,
+            tls_errors_seen: 0,
             input: vec![0; INITIAL_BUFFER_SIZE],
             input_pending: 0,
             output: vec![0; INITIAL_BUFFER_SIZE],
@@ -260,8 +331,34 @@ impl Transport {
     /// Act as the server end (detect the client's protocol header).
     pub fn set_server(&mut self) {
         self.st.server = true;
-        self.st.in_layer = InLayer::Autodetect;
-        self.st.out_layer = OutLayer::Autodetect;
+        if let Some(s) = self.st.sasl.as_mut() {
+            s.client = false;
+        }
+    }
+
+    /// Install the transforming layer (TLS; see [`layer`]). Called by
+    /// `pn_ssl` before the transport starts: a client puts it under its
+    /// other layers when it first reads or writes; a server uses it if the
+    /// client's first bytes are TLS.
+    pub fn set_tls(&mut self, tls: Box<dyn TransformLayer>) {
+        self.tls = Some(tls);
+        self.tls_errors_seen = self.st.error_count;
+    }
+
+    /// The transforming layer, if installed.
+    pub fn tls(&self) -> Option<&dyn TransformLayer> {
+        self.tls.as_deref()
+    }
+
+    pub fn tls_mut(&mut self) -> Option<&mut (dyn TransformLayer + 'static)> {
+        self.tls.as_deref_mut()
+    }
+
+    /// The SASL layer (`pn_sasl`): made on first use, for the side the
+    /// transport is on.
+    pub fn sasl(&mut self) -> &mut sasl::Sasl {
+        let client = !self.st.server;
+        self.st.sasl.get_or_insert_with(|| Box::new(sasl::Sasl::new(client)))
     }
 
     pub fn set_max_frame(&mut self, size: u32) {
@@ -282,6 +379,16 @@ impl Transport {
         self.st.local_channel_max = max.min(IMPL_CHANNEL_MAX);
         self.st.calculate_channel_max();
         true
+    }
+
+    /// The layers' view of the transport (all but the shared state).
+    fn io<'a>(
+        tls: &'a mut Option<Box<dyn TransformLayer>>,
+        tls_errors_seen: &'a mut u32,
+        scratch: &'a mut Vec<crate::engine::EpRef>,
+        conn: Option<&'a mut Connection>,
+    ) -> Io<'a> {
+        Io { conn, tls, tls_errors_seen, scratch }
     }
 
     // ------------------------------------------------------------------
@@ -342,12 +449,7 @@ impl Transport {
     }
 
     fn close_tail_only(&mut self, conn: Option<&mut Connection>) {
-        if !self.st.tail_closed {
-            self.st.tail_closed = true;
-            let mut conn = conn;
-            self.st.put(conn.as_deref_mut(), EventType::PN_TRANSPORT_TAIL_CLOSED);
-            self.maybe_post_closed(conn);
-        }
+        self.st.close_tail_now(conn);
     }
 
     fn maybe_post_closed(&mut self, conn: Option<&mut Connection>) {
@@ -369,7 +471,12 @@ impl Transport {
         let mut consumed = 0usize;
         while self.input_pending > 0 || self.st.tail_closed {
             let input = std::mem::take(&mut self.input);
-            let n = self.layer_input(conn.as_deref_mut(), &input[consumed..consumed + self.input_pending]);
+            let n = {
+                let mut io = Self::io(&mut self.tls, &mut self.tls_errors_seen, &mut self.scratch, conn.as_deref_mut());
+                let n = io.input(&mut self.st, 0, &input[consumed..consumed + self.input_pending]);
+                io.flush(&mut self.st);
+                n
+            };
             self.input = input;
             if n > 0 {
                 consumed += n as usize;
@@ -388,100 +495,6 @@ impl Transport {
             self.input.copy_within(consumed..consumed + self.input_pending, 0);
         }
         consumed as isize
-    }
-
-    fn layer_input(&mut self, mut conn: Option<&mut Connection>, bytes: &[u8]) -> isize {
-        let eos = self.st.tail_closed;
-        match self.st.in_layer {
-            InLayer::Autodetect => {
-                if eos && bytes.is_empty() {
-                    // Nothing was received, so nothing is sent back.
-                    self.st.in_layer = InLayer::Error;
-                    self.st.out_layer = OutLayer::Closed;
-                    amqp::do_error(
-                        &mut self.st,
-                        conn,
-                        Some("amqp:connection:framing-error"),
-                        "No protocol header found (connection aborted)",
-                    );
-                    return EOS;
-                }
-                let p = framing::sniff(bytes);
-                self.st.log(
-                    pn_log_subsystem_t::PN_SUBSYSTEM_IO,
-                    pn_log_level_t::PN_LEVEL_DEBUG,
-                    &format!("{} detected", framing::protocol_name(p)),
-                );
-                let error = match p {
-                    Protocol::Amqp => {
-                        let refusal = if self.st.auth_required && !self.st.authenticated {
-                            Some("Client skipped authentication - forbidden")
-                        } else if self.st.encryption_required && !self.st.encrypted {
-                            Some("Client connection unencrypted - forbidden")
-                        } else {
-                            None
-                        };
-                        if let Some(desc) = refusal {
-                            // A policy refusal: nothing at all is written
-                            // back (not even a header), as proton-c does.
-                            self.st.in_layer = InLayer::Error;
-                            self.st.out_layer = OutLayer::Closed;
-                            amqp::do_error(&mut self.st, conn, Some("amqp:connection:policy-error"), desc);
-                            return EOS;
-                        }
-                        self.st.in_layer = InLayer::Header;
-                        self.st.out_layer = OutLayer::Header;
-                        return self.layer_input(conn, bytes);
-                    }
-                    Protocol::Incomplete => {
-                        if !eos {
-                            return 0;
-                        }
-                        "End of input stream before protocol detection"
-                    }
-                    Protocol::Tls | Protocol::AmqpTls => {
-                        // TLS needs a security layer; without one (none is
-                        // configured) both directions just end, as proton's
-                        // unconfigured TLS layer does.
-                        self.st.in_layer = InLayer::Error;
-                        self.st.out_layer = OutLayer::Closed;
-                        return EOS;
-                    }
-                    Protocol::Sasl | Protocol::AmqpOther => "Incompatible AMQP connection detected",
-                    Protocol::Unknown => "Unknown protocol detected",
-                };
-                self.st.in_layer = InLayer::Error;
-                self.st.out_layer = OutLayer::Header;
-                let msg = format!("{}: '{}'{}", error, quote(bytes, 1024).0, if eos { " (connection aborted)" } else { "" });
-                amqp::do_error(&mut self.st, conn, Some("amqp:connection:framing-error"), &msg);
-                EOS_QUIET
-            }
-            InLayer::Header => {
-                let p = framing::sniff(bytes);
-                if p == Protocol::Amqp {
-                    self.st.in_layer = InLayer::Amqp;
-                    if self.st.logs_frames() {
-                        self.st.log(pn_log_subsystem_t::PN_SUBSYSTEM_AMQP, pn_log_level_t::PN_LEVEL_FRAME, "  <- AMQP");
-                    }
-                    return 8;
-                }
-                if p == Protocol::Incomplete && !eos {
-                    return 0;
-                }
-                let name = framing::protocol_name(p);
-                let msg = format!(
-                    "Expected AMQP protocol header got: {} ['{}']{}",
-                    name,
-                    quote(bytes, 1024).0,
-                    if eos { " (connection aborted)" } else { "" }
-                );
-                amqp::do_error(&mut self.st, conn.as_deref_mut(), Some("amqp:connection:framing-error"), &msg);
-                self.st.in_layer = InLayer::Error;
-                EOS
-            }
-            InLayer::Amqp => amqp::input(&mut self.st, conn, bytes),
-            InLayer::Error => EOS,
-        }
     }
 
     // ------------------------------------------------------------------
@@ -512,7 +525,12 @@ impl Transport {
         while space > 0 {
             let mut out = std::mem::take(&mut self.output);
             let at = self.output_pending;
-            let n = self.layer_output(conn.as_deref_mut(), &mut out[at..at + space as usize]);
+            let n = {
+                let mut io = Self::io(&mut self.tls, &mut self.tls_errors_seen, &mut self.scratch, conn.as_deref_mut());
+                let n = io.output(&mut self.st, 0, &mut out[at..at + space as usize]);
+                io.flush(&mut self.st);
+                n
+            };
             self.output = out;
             if n > 0 {
                 space -= n;
@@ -567,61 +585,17 @@ impl Transport {
         }
     }
 
-    fn layer_output(&mut self, conn: Option<&mut Connection>, out: &mut [u8]) -> isize {
-        match self.st.out_layer {
-            OutLayer::Autodetect => 0,
-            OutLayer::Closed => EOS,
-            OutLayer::Header => {
-                if out.len() < 8 {
-                    return 0;
-                }
-                if self.st.logs_frames() {
-                    self.st.log(pn_log_subsystem_t::PN_SUBSYSTEM_AMQP, pn_log_level_t::PN_LEVEL_FRAME, "  -> AMQP");
-                }
-                out[..8].copy_from_slice(&framing::AMQP_HEADER);
-                self.st.out_layer = OutLayer::Amqp;
-                if self.st.condition.is_set() && !self.st.close_sent {
-                    // An error from before anything was written goes out
-                    // right after the header.
-                    let name = self.st.condition.name().map(<[u8]>::to_vec);
-                    let desc = self.st.condition.description().map(<[u8]>::to_vec);
-                    amqp::post_error_frames(&mut self.st, name.as_deref(), desc.as_deref());
-                    self.st.halt = true;
-                }
-                let _ = conn;
-                8
-            }
-            OutLayer::Amqp => {
-                if let Some(c) = conn {
-                    // Nothing follows a close on the wire.
-                    if !self.st.done_processing && !self.st.close_sent {
-                        if let Err(e) = amqp::process(&mut self.st, c, &mut self.scratch) {
-                            self.st.log_app(&format!("process error {e}"));
-                            self.st.done_processing = true;
-                        }
-                    }
-                }
-                let avail = self.st.frame_pending();
-                if avail == 0 && self.st.close_sent {
-                    return EOS;
-                }
-                let n = avail.min(out.len());
-                let start = self.st.frame_start;
-                out[..n].copy_from_slice(&self.st.frame[start..start + n]);
-                self.st.frame_start += n;
-                if self.st.frame_start == self.st.frame.len() {
-                    self.st.frame.clear();
-                    self.st.frame_start = 0;
-                }
-                n as isize
-            }
-        }
-    }
-
     /// Nothing is left to write (or output is closed).
     pub fn quiesced(&mut self, conn: Option<&mut Connection>) -> bool {
         let p = self.pending(conn);
-        p <= 0
+        if p > 0 {
+            return false;
+        }
+        if p < 0 {
+            return true;
+        }
+        // Bytes held inside the TLS layer are still to be written.
+        !self.tls.as_ref().is_some_and(|t| self.st.slots[0] == Slot::Tls && t.buffered_output() > 0)
     }
 
     /// Both directions are closed.
@@ -637,7 +611,7 @@ impl Transport {
     /// Process timers at `now` (milliseconds); returns the next deadline
     /// (0: none).
     pub fn tick(&mut self, conn: Option<&mut Connection>, now: i64) -> i64 {
-        if self.st.in_layer == InLayer::Amqp || self.st.out_layer == OutLayer::Amqp {
+        if self.st.has_slot(Slot::Amqp) && (self.st.in_layer == InLayer::Amqp || self.st.out_layer == OutLayer::Amqp) {
             let mut conn = conn;
             let expired = self.st.posted_idle_timeout;
             let next = amqp::tick(&mut self.st, conn.as_deref_mut(), now);
@@ -658,6 +632,21 @@ impl Transport {
     /// connection side is done).
     pub fn bind(&mut self, conn: &mut Connection) {
         conn.bound();
+        self.st.bound = true;
+        // A user name (or authorization id) means SASL, with these
+        // credentials, as in proton-c.
+        let nonempty = |s: &Option<CString>| s.as_ref().is_some_and(|s| !s.as_bytes().is_empty());
+        if nonempty(&conn.user) || nonempty(&conn.authzid) {
+            let (user, authzid, password) = (conn.user.clone(), conn.authzid.clone(), conn.password.clone());
+            self.sasl().set_user_password(user, authzid, password);
+        }
+        let host = conn.hostname.as_ref().filter(|h| !h.as_bytes().is_empty());
+        if let (Some(h), Some(s)) = (host, self.st.sasl.as_mut()) {
+            s.remote_fqdn = Some(h.clone());
+        }
+        if let (Some(h), Some(tls)) = (host, self.tls.as_mut()) {
+            tls.connection_bound(&mut self.st, Some(h));
+        }
         if self.st.open_rcvd {
             conn.ep.set_remote(crate::engine::REMOTE_ACTIVE);
             conn.put(EventType::PN_CONNECTION_REMOTE_OPEN, Ctx::Connection);
@@ -670,7 +659,316 @@ impl Transport {
 
     /// `pn_transport_unbind`'s protocol part.
     pub fn unbind(&mut self, conn: &mut Connection) {
+        self.st.flush_events(conn);
         amqp::unbind(&mut self.st, conn);
+        self.st.bound = false;
+    }
+}
+
+/// The layers' view of the transport: everything but the shared state.
+struct Io<'a> {
+    conn: Option<&'a mut Connection>,
+    tls: &'a mut Option<Box<dyn TransformLayer>>,
+    tls_errors_seen: &'a mut u32,
+    scratch: &'a mut Vec<crate::engine::EpRef>,
+}
+
+/// The layers above slot `at`, as a transforming layer sees them.
+struct Above<'a, 'b> {
+    io: &'b mut Io<'a>,
+    at: usize,
+}
+
+impl Upper for Above<'_, '_> {
+    fn input(&mut self, st: &mut TransportState, plain: &[u8]) -> isize {
+        self.io.flush(st);
+        self.io.input(st, self.at, plain)
+    }
+
+    fn output(&mut self, st: &mut TransportState, plain: &mut [u8]) -> isize {
+        self.io.flush(st);
+        self.io.output(st, self.at, plain)
+    }
+}
+
+/// Choose the layers at the first input or output (`pn_io_layer_setup`).
+fn setup(st: &mut TransportState, has_tls: bool) {
+    let mut slots = [Slot::Error; SLOTS];
+    if st.server {
+        slots[0] = Slot::Autodetect;
+    } else {
+        let mut i = 0;
+        if has_tls {
+            slots[i] = Slot::Tls;
+            i += 1;
+        }
+        if let Some(s) = st.sasl.as_mut() {
+            s.client = true;
+            slots[i] = Slot::Sasl;
+            i += 1;
+        }
+        slots[i] = Slot::Amqp;
+        st.in_layer = InLayer::Header;
+        st.out_layer = OutLayer::Header;
+    }
+    st.slots = slots;
+}
+
+impl Io<'_> {
+    /// Hand queued transport events to the connection.
+    fn flush(&mut self, st: &mut TransportState) {
+        if let Some(c) = self.conn.as_deref_mut() {
+            st.flush_events(c);
+        }
+    }
+
+    /// Tell the TLS layer of errors it has not heard of.
+    fn tls_errors(&mut self, st: &mut TransportState, l: &mut dyn TransformLayer) {
+        if *self.tls_errors_seen != st.error_count {
+            *self.tls_errors_seen = st.error_count;
+            l.handle_error(st);
+        }
+    }
+
+    /// Input for the layer in slot `at` and those above it.
+    fn input(&mut self, st: &mut TransportState, at: usize, bytes: &[u8]) -> isize {
+        if at >= SLOTS {
+            return EOS;
+        }
+        match st.slots[at] {
+            Slot::Setup => {
+                setup(st, self.tls.is_some());
+                self.input(st, at, bytes)
+            }
+            Slot::Autodetect => self.autodetect(st, at, bytes),
+            Slot::Tls => {
+                // No TLS layer installed: proton's unconfigured TLS layer
+                // ends both directions.
+                let Some(mut l) = self.tls.take() else { return EOS };
+                self.tls_errors(st, &mut *l);
+                let r = l.input(st, bytes, &mut Above { io: self, at: at + 1 });
+                *self.tls = Some(l);
+                self.flush(st);
+                r
+            }
+            Slot::Sasl => match sasl::input(st, self.conn.as_deref_mut(), bytes) {
+                sasl::Step::Done(n) => n,
+                sasl::Step::Passthru { done } => {
+                    if done {
+                        st.slots[at] = Slot::Passthru;
+                    }
+                    self.input(st, at + 1, bytes)
+                }
+            },
+            Slot::Passthru => self.input(st, at + 1, bytes),
+            Slot::Amqp => self.amqp_input(st, bytes),
+            Slot::Error => EOS,
+        }
+    }
+
+    /// Output from the layer in slot `at` and those above it.
+    fn output(&mut self, st: &mut TransportState, at: usize, out: &mut [u8]) -> isize {
+        if at >= SLOTS {
+            return EOS;
+        }
+        match st.slots[at] {
+            Slot::Setup => {
+                setup(st, self.tls.is_some());
+                self.output(st, at, out)
+            }
+            // Nothing is written until the peer's protocol is known.
+            Slot::Autodetect => 0,
+            Slot::Tls => {
+                let Some(mut l) = self.tls.take() else { return EOS };
+                self.tls_errors(st, &mut *l);
+                let r = l.output(st, out, &mut Above { io: self, at: at + 1 });
+                *self.tls = Some(l);
+                self.flush(st);
+                r
+            }
+            Slot::Sasl => match sasl::output(st, self.conn.as_deref_mut(), out) {
+                sasl::Step::Done(n) => n,
+                sasl::Step::Passthru { done } => {
+                    if done {
+                        st.slots[at] = Slot::Passthru;
+                    }
+                    self.output(st, at + 1, out)
+                }
+            },
+            Slot::Passthru => self.output(st, at + 1, out),
+            Slot::Amqp => self.amqp_output(st, out),
+            Slot::Error => EOS,
+        }
+    }
+
+    /// A server's protocol detection (`pn_io_layer_input_autodetect`).
+    fn autodetect(&mut self, st: &mut TransportState, at: usize, bytes: &[u8]) -> isize {
+        let eos = st.tail_closed;
+        if eos && bytes.is_empty() {
+            // Nothing was received, so nothing is sent back.
+            st.set_error_layer();
+            amqp::do_error(
+                st,
+                self.conn.as_deref_mut(),
+                Some("amqp:connection:framing-error"),
+                "No protocol header found (connection aborted)",
+            );
+            return EOS;
+        }
+        let p = framing::sniff(bytes);
+        st.log(pn_log_subsystem_t::PN_SUBSYSTEM_IO, pn_log_level_t::PN_LEVEL_DEBUG, &format!("{} detected", framing::protocol_name(p)));
+        let next = (at + 1).min(SLOTS - 1);
+        let error = match p {
+            Protocol::Amqp if st.allowed_layers & LAYER_AMQP1 != 0 => {
+                st.present_layers |= LAYER_AMQP1;
+                st.allowed_layers = 0;
+                let refusal = if st.auth_required && !st.authenticated {
+                    Some("Client skipped authentication - forbidden")
+                } else if st.encryption_required && !st.is_encrypted() {
+                    Some("Client connection unencrypted - forbidden")
+                } else {
+                    None
+                };
+                if let Some(desc) = refusal {
+                    // A policy refusal: nothing at all is written back (not
+                    // even a header), as proton-c does.
+                    st.set_error_layer();
+                    amqp::do_error(st, self.conn.as_deref_mut(), Some("amqp:connection:policy-error"), desc);
+                    return EOS;
+                }
+                st.slots[at] = Slot::Amqp;
+                st.in_layer = InLayer::Header;
+                st.out_layer = OutLayer::Header;
+                return self.input(st, at, bytes);
+            }
+            Protocol::Amqp => "AMQP1.0 protocol header not allowed (maybe detected twice)",
+            Protocol::Incomplete => {
+                if !eos {
+                    return 0;
+                }
+                "End of input stream before protocol detection"
+            }
+            Protocol::Tls if st.allowed_layers & LAYER_SSL != 0 => {
+                st.present_layers |= LAYER_SSL;
+                st.allowed_layers &= LAYER_AMQP1 | LAYER_AMQPSASL;
+                st.slots[at] = Slot::Tls;
+                st.slots[next] = Slot::Autodetect;
+                return self.input(st, at, bytes);
+            }
+            Protocol::Tls => "SSL protocol header not allowed (maybe detected twice)",
+            Protocol::AmqpTls if st.allowed_layers & LAYER_AMQPSSL != 0 => {
+                st.present_layers |= LAYER_AMQPSSL;
+                st.allowed_layers &= LAYER_AMQP1 | LAYER_AMQPSASL;
+                st.slots[at] = Slot::Tls;
+                st.slots[next] = Slot::Autodetect;
+                return 8;
+            }
+            Protocol::AmqpTls => "AMQP SSL protocol header not allowed (maybe detected twice)",
+            Protocol::Sasl if st.allowed_layers & LAYER_AMQPSASL != 0 => {
+                st.present_layers |= LAYER_AMQPSASL;
+                st.allowed_layers &= LAYER_AMQP1 | LAYER_AMQPSSL;
+                sasl::server_detected(st);
+                st.slots[at] = Slot::Sasl;
+                st.slots[next] = Slot::Autodetect;
+                return 8;
+            }
+            Protocol::Sasl => "AMQP SASL protocol header not allowed (maybe detected twice)",
+            Protocol::AmqpOther => "Incompatible AMQP connection detected",
+            Protocol::Unknown => "Unknown protocol detected",
+        };
+        // The header-error layer: input ends, output is an AMQP header and
+        // the error.
+        st.slots[at] = Slot::Amqp;
+        st.in_layer = InLayer::Error;
+        st.out_layer = OutLayer::Header;
+        let msg = format!("{}: '{}'{}", error, quote(bytes, 1024).0, if eos { " (connection aborted)" } else { "" });
+        amqp::do_error(st, self.conn.as_deref_mut(), Some("amqp:connection:framing-error"), &msg);
+        EOS_QUIET
+    }
+
+    fn amqp_input(&mut self, st: &mut TransportState, bytes: &[u8]) -> isize {
+        let eos = st.tail_closed;
+        let conn = self.conn.as_deref_mut();
+        match st.in_layer {
+            InLayer::Header => {
+                let p = framing::sniff(bytes);
+                if p == Protocol::Amqp {
+                    st.in_layer = InLayer::Amqp;
+                    st.present_layers |= LAYER_AMQP1;
+                    if st.logs_frames() {
+                        st.log(pn_log_subsystem_t::PN_SUBSYSTEM_AMQP, pn_log_level_t::PN_LEVEL_FRAME, "  <- AMQP");
+                    }
+                    return 8;
+                }
+                if p == Protocol::Incomplete && !eos {
+                    return 0;
+                }
+                let msg = if eos && bytes.is_empty() {
+                    "Expected AMQP protocol header: no protocol header found (connection aborted)".to_string()
+                } else {
+                    format!(
+                        "Expected AMQP protocol header got: {} ['{}']{}",
+                        framing::protocol_name(p),
+                        quote(bytes, 1024).0,
+                        if eos { " (connection aborted)" } else { "" }
+                    )
+                };
+                amqp::do_error(st, conn, Some("amqp:connection:framing-error"), &msg);
+                st.in_layer = InLayer::Error;
+                EOS
+            }
+            InLayer::Amqp => amqp::input(st, conn, bytes),
+            InLayer::Error => EOS,
+        }
+    }
+
+    fn amqp_output(&mut self, st: &mut TransportState, out: &mut [u8]) -> isize {
+        match st.out_layer {
+            OutLayer::Closed => EOS,
+            OutLayer::Header => {
+                if out.len() < 8 {
+                    return 0;
+                }
+                if st.logs_frames() {
+                    st.log(pn_log_subsystem_t::PN_SUBSYSTEM_AMQP, pn_log_level_t::PN_LEVEL_FRAME, "  -> AMQP");
+                }
+                out[..8].copy_from_slice(&framing::AMQP_HEADER);
+                st.out_layer = OutLayer::Amqp;
+                if st.condition.is_set() && !st.close_sent {
+                    // An error from before anything was written goes out
+                    // right after the header.
+                    let name = st.condition.name().map(<[u8]>::to_vec);
+                    let desc = st.condition.description().map(<[u8]>::to_vec);
+                    amqp::post_error_frames(st, name.as_deref(), desc.as_deref());
+                    st.halt = true;
+                }
+                8
+            }
+            OutLayer::Amqp => {
+                if let Some(c) = self.conn.as_deref_mut() {
+                    // Nothing follows a close on the wire.
+                    if !st.done_processing && !st.close_sent {
+                        if let Err(e) = amqp::process(st, c, self.scratch) {
+                            st.log_app(&format!("process error {e}"));
+                            st.done_processing = true;
+                        }
+                    }
+                }
+                let avail = st.frame_pending();
+                if avail == 0 && st.close_sent {
+                    return EOS;
+                }
+                let n = avail.min(out.len());
+                let start = st.frame_start;
+                out[..n].copy_from_slice(&st.frame[start..start + n]);
+                st.frame_start += n;
+                if st.frame_start == st.frame.len() {
+                    st.frame.clear();
+                    st.frame_start = 0;
+                }
+                n as isize
+            }
+        }
     }
 }
 

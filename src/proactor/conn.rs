@@ -1,0 +1,363 @@
+//! An AMQP connection of the proactor: a socket and an [`AmqpDriver`].
+//!
+//! Errors are reported as proton-c 0.37 words them (measured): a name
+//! resolution failure is "proton:io" "<resolver text> - connect to
+//! <host:port>" (with two spaces, as proton prints), a refused connection
+//! "<strerror> - disconnected <host:port>" when one address was tried and
+//! "... - on read from <host:port>" after several, and I/O errors
+//! "<strerror> - on read from / on write to <host:port>".
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr};
+
+use mio::net::TcpStream;
+
+use super::addr::HostPort;
+use super::sys::error_text;
+use super::{AmqpDriver, Cond, Cx, EventPtr, Outcome, Proactor, flag};
+
+/// Most bytes read in one pass before the batch is handed out (the rest is
+/// read after it).
+const READ_PER_PASS: usize = 256 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Connecting,
+    Connected,
+    /// No socket (failed, or finished).
+    Closed,
+}
+
+/// A connection's I/O state; owned by the thread running its batch.
+pub struct ConnWork {
+    driver: Box<dyn AmqpDriver>,
+    sock: Option<TcpStream>,
+    state: State,
+    /// Addresses still to try, and how many were tried.
+    addrs: Vec<SocketAddr>,
+    next: usize,
+    tried: usize,
+    /// "host:port" for error descriptions.
+    text: String,
+    readable: bool,
+    writable: bool,
+    write_shut: bool,
+    released: bool,
+    /// The application has seen `PN_CONNECTION_INIT` and the transport is
+    /// bound: failures can be reported. Before that they wait in
+    /// `pending_fail`, so that they come after `PN_CONNECTION_BOUND` as in
+    /// proton-c.
+    bound: bool,
+    pending_fail: Option<Cond>,
+}
+
+impl ConnWork {
+    fn new(driver: Box<dyn AmqpDriver>, text: String) -> ConnWork {
+        ConnWork {
+            driver,
+            sock: None,
+            state: State::Closed,
+            addrs: Vec::new(),
+            next: 0,
+            tried: 0,
+            text,
+            readable: false,
+            writable: false,
+            write_shut: false,
+            released: false,
+            bound: false,
+            pending_fail: None,
+        }
+    }
+
+    /// An outgoing connection to the resolved addresses of `hp`.
+    pub(crate) fn connect(
+        cx: &Cx,
+        driver: Box<dyn AmqpDriver>,
+        hp: &HostPort,
+        resolved: Result<Vec<SocketAddr>, String>,
+    ) -> ConnWork {
+        let mut w = ConnWork::new(driver, hp.text());
+        match resolved {
+            Err(text) => w.fail(&Cond::io(format!("{text} - connect to  {}", w.text))),
+            Ok(addrs) => {
+                w.addrs = addrs;
+                w.start_connect(cx);
+            }
+        }
+        w
+    }
+
+    /// A connection over a socket a listener accepted (`None`: there was
+    /// none to accept).
+    pub(crate) fn accepted(cx: &Cx, driver: Box<dyn AmqpDriver>, sock: Option<(TcpStream, SocketAddr)>) -> ConnWork {
+        let mut w = ConnWork::new(driver, String::new());
+        match sock {
+            Some((mut s, peer)) => {
+                w.text = match s.local_addr() {
+                    Ok(a) => a.to_string(),
+                    Err(_) => peer.to_string(),
+                };
+                match Proactor::register(cx, &mut s, 0) {
+                    Ok(()) => {
+                        let _ = s.set_nodelay(true);
+                        w.sock = Some(s);
+                        w.state = State::Connected;
+                        w.readable = true;
+                        w.writable = true;
+                    }
+                    Err(e) => w.fail(&Cond::io(format!("{} - accept", error_text(&e)))),
+                }
+            }
+            None => w.fail(&Cond::io("no connection to accept - accept".to_string())),
+        }
+        w
+    }
+
+    /// Report a failure: the transport's condition, both ends closed.
+    fn fail(&mut self, cond: &Cond) {
+        if self.bound {
+            self.driver.fail(cond);
+        } else if self.pending_fail.is_none() {
+            self.pending_fail = Some(cond.clone());
+        }
+    }
+
+    /// The batch ran dry: the transport is bound now.
+    fn set_bound(&mut self) {
+        self.bound = true;
+        if let Some(c) = self.pending_fail.take() {
+            self.driver.fail(&c);
+        }
+    }
+
+    /// Try the next addresses until a connect is under way.
+    fn start_connect(&mut self, cx: &Cx) {
+        let mut last: Option<io::Error> = None;
+        while self.next < self.addrs.len() {
+            let a = self.addrs[self.next];
+            self.next += 1;
+            self.tried += 1;
+            match TcpStream::connect(a) {
+                Ok(mut s) => match Proactor::register(cx, &mut s, 0) {
+                    Ok(()) => {
+                        self.sock = Some(s);
+                        self.state = State::Connecting;
+                        return;
+                    }
+                    Err(e) => last = Some(e),
+                },
+                Err(e) => last = Some(e),
+            }
+        }
+        let e = last.unwrap_or_else(|| io::Error::from_raw_os_error(libc::ECONNREFUSED));
+        self.connect_failed_finally(&e);
+    }
+
+    fn connect_failed_finally(&mut self, e: &io::Error) {
+        self.state = State::Closed;
+        self.addrs = Vec::new();
+        let what = if self.tried > 1 { "on read from" } else { "disconnected" };
+        self.fail(&Cond::io(format!("{} - {what} {}", error_text(e), self.text)));
+    }
+
+    /// The socket became ready while connecting: connected, or failed.
+    fn check_connect(&mut self, cx: &Cx) {
+        let Some(s) = self.sock.as_mut() else { return };
+        let err = match s.take_error() {
+            Ok(Some(e)) | Err(e) => Some(e),
+            Ok(None) => match s.peer_addr() {
+                Ok(_) => None,
+                Err(e) if e.kind() == io::ErrorKind::NotConnected => {
+                    // Not yet: wait for the next readiness.
+                    self.readable = false;
+                    self.writable = false;
+                    return;
+                }
+                Err(e) => Some(e),
+            },
+        };
+        match err {
+            None => {
+                let _ = s.set_nodelay(true);
+                self.state = State::Connected;
+                self.addrs = Vec::new();
+            }
+            Some(e) => {
+                self.close_socket(cx);
+                self.readable = false;
+                self.writable = false;
+                if self.next < self.addrs.len() {
+                    self.start_connect(cx);
+                } else {
+                    self.connect_failed_finally(&e);
+                }
+            }
+        }
+    }
+
+    fn close_socket(&mut self, cx: &Cx) {
+        if let Some(mut s) = self.sock.take() {
+            let _ = cx.registry.deregister(&mut s);
+        }
+        self.state = State::Closed;
+    }
+
+    fn io_error(&mut self, cx: &Cx, e: &io::Error, what: &str) {
+        self.close_socket(cx);
+        self.fail(&Cond::io(format!("{} - {what} {}", error_text(e), self.text)));
+    }
+
+    /// Read until there are events for the application (or the socket or
+    /// the transport can take no more), then write.
+    ///
+    /// Stopping at the first events matters: the application answers what
+    /// it read before the connection sees anything that comes after it
+    /// (such as the peer closing), so its answer is encoded and written
+    /// first, as with proton-c. (A reconnecting client counts on it: what it
+    /// sent on the old connection is not sent again on the new one.)
+    fn io(&mut self, cx: &Cx) {
+        self.read(cx);
+        self.flush(cx);
+    }
+
+    fn read(&mut self, cx: &Cx) {
+        if self.state != State::Connected {
+            return;
+        }
+        let mut total = 0;
+        while self.readable && total < READ_PER_PASS && !self.driver.read_closed() && !self.driver.has_event() {
+            let Some(sock) = self.sock.as_mut() else { return };
+            let buf = self.driver.read_buffer();
+            if buf.is_empty() {
+                break;
+            }
+            match sock.read(buf) {
+                Ok(0) => {
+                    self.readable = false;
+                    self.driver.read_close();
+                }
+                Ok(n) => {
+                    total += n;
+                    self.driver.read_done(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.readable = false,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return self.io_error(cx, &e, "on read from"),
+            }
+        }
+    }
+
+    fn flush(&mut self, cx: &Cx) {
+        if self.state != State::Connected {
+            return;
+        }
+        while self.writable {
+            let Some(sock) = self.sock.as_mut() else { return };
+            let buf = self.driver.write_buffer();
+            if buf.is_empty() {
+                break;
+            }
+            match sock.write(buf) {
+                Ok(n) => self.driver.write_done(n),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.writable = false,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return self.io_error(cx, &e, "on write to"),
+            }
+        }
+        if !self.write_shut && self.driver.write_closed() {
+            self.write_shut = true;
+            if let Some(s) = self.sock.as_ref() {
+                let _ = s.shutdown(Shutdown::Write);
+            }
+        }
+    }
+
+    /// One pass over what happened (`f`); true when there are events.
+    pub(crate) fn process(&mut self, cx: &Cx, f: u32, cond: Option<&Cond>) -> bool {
+        if f & flag::READABLE != 0 {
+            self.readable = true;
+        }
+        if f & flag::WRITABLE != 0 {
+            self.writable = true;
+        }
+        if self.state == State::Connecting && f & (flag::READABLE | flag::WRITABLE) != 0 {
+            self.check_connect(cx);
+        }
+        if f & flag::DISCONNECT != 0 && !self.released {
+            // Abort, as proton does; the condition (if any) is the transport's.
+            self.close_socket(cx);
+            let c = cond.cloned().unwrap_or_else(|| Cond { name: String::new(), description: String::new() });
+            self.fail(&c);
+        }
+        if f & flag::WAKE != 0 && !self.released {
+            self.driver.wake();
+        }
+        if f & flag::TIMER != 0 {
+            self.driver.tick(cx.now);
+        }
+        self.io(cx);
+        !self.released && self.driver.has_event()
+    }
+
+    /// After the batch: write what the application produced, tick, and see
+    /// whether the connection is finished.
+    pub(crate) fn after_batch(&mut self, cx: &Cx) -> Outcome {
+        if !self.bound {
+            self.set_bound();
+        }
+        let deadline = if self.state == State::Connected { self.driver.tick(cx.now) } else { None };
+        // What the application produced goes out before anything more is
+        // read.
+        self.flush(cx);
+        self.io(cx);
+        if self.state == State::Closed && self.bound && !self.driver.write_closed() {
+            // No socket to write to: nothing will ever be written.
+            self.driver.write_close();
+        }
+        if self.state == State::Closed && self.bound && !self.driver.read_closed() {
+            self.driver.read_close();
+        }
+        if self.released || self.driver.finished() {
+            self.close_socket(cx);
+            return Outcome { finished: true, ..Outcome::default() };
+        }
+        let more = self.driver.has_event()
+            || (self.state == State::Connected
+                && self.readable
+                && !self.driver.read_closed()
+                && !self.driver.read_buffer().is_empty());
+        Outcome { finished: false, more, deadline }
+    }
+
+    pub(crate) fn next_event(&mut self) -> Option<EventPtr> {
+        if self.released {
+            return None;
+        }
+        match self.driver.next_event() {
+            None if !self.bound => {
+                self.set_bound();
+                self.driver.next_event()
+            }
+            e => e,
+        }
+    }
+
+    pub(crate) fn driver_mut(&mut self) -> &mut dyn AmqpDriver {
+        &mut *self.driver
+    }
+
+    pub(crate) fn socket_addrs(&self) -> (Option<SocketAddr>, Option<SocketAddr>) {
+        match (&self.sock, self.state) {
+            (Some(s), State::Connected) => (s.local_addr().ok(), s.peer_addr().ok()),
+            _ => (None, None),
+        }
+    }
+
+    pub(crate) fn release(&mut self) {
+        if !self.released {
+            self.released = true;
+            self.driver.release();
+        }
+    }
+}
