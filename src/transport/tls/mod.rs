@@ -713,6 +713,15 @@ impl TransformLayer for Tls {
         self.in_end = 0;
     }
 
+    fn connection_bound(&mut self, st: &mut TransportState, hostname: Option<&std::ffi::CStr>) {
+        let _ = st;
+        // The connection's host name is the peer name unless
+        // pn_ssl_set_peer_hostname chose one (applied when TLS starts).
+        if let Some(h) = hostname.and_then(|h| h.to_str().ok()) {
+            self.set_default_hostname(Some(h));
+        }
+    }
+
     fn buffered_output(&self) -> usize {
         let queued = match &self.conn {
             Conn::Running(s) => s.get_ref().tx_pending(),
