@@ -160,6 +160,15 @@ impl Data {
     /// Iterative pre/post-order walk from node `id` and (unless `single`)
     /// its following siblings.
     fn encode_from<S: Sink>(&self, out: &mut S, mut id: u32, single: bool) -> Result<(), CodecError> {
+        if id != 0 {
+            // A lone value without children (a typical body): no walk.
+            let node = self.node(id);
+            if node.down == 0 && (single || node.next == 0) {
+                let open = self.write_node(out, id)?;
+                self.close(out, open);
+                return Ok(());
+            }
+        }
         let mut stack: Stack<Open, 16> = Stack::new();
         while id != 0 {
             let node = self.node(id);
@@ -598,60 +607,72 @@ impl<'a> Encoder<'a> {
         self.put_symbol(name);
     }
 
+    /// Room for an 8-bit header (constructor, size, count): most lists and
+    /// maps fit it, and `end` widens the rare one that does not.
+    #[inline]
     fn begin(&mut self, ctor: u8) -> CompoundStart {
         let at = self.out.len();
-        self.out.push(ctor);
-        self.out.extend_from_slice(&[0; 8]);
+        self.out.extend_from_slice(&[ctor, 0, 0]);
         CompoundStart { at, count: 0 }
     }
 
     /// Start a list: write the elements, counting each with
     /// [`CompoundStart::add`], then [`end_list`](Self::end_list).
+    #[inline]
     pub fn begin_list(&mut self) -> CompoundStart {
-        self.begin(code::LIST32)
+        self.begin(code::LIST8)
     }
     /// Start a map (count keys and values: two per entry).
+    #[inline]
     pub fn begin_map(&mut self) -> CompoundStart {
-        self.begin(code::MAP32)
+        self.begin(code::MAP8)
     }
 
     /// Finish a list: `list0` when empty, `list8` when it fits, else
     /// `list32`.
+    #[inline]
     pub fn end_list(&mut self, start: CompoundStart) {
-        self.end(start, code::LIST8, code::LIST0);
+        self.end(start, code::LIST32, code::LIST0);
     }
     /// Finish a map: `map8` when it fits, else `map32`.
+    #[inline]
     pub fn end_map(&mut self, start: CompoundStart) {
-        self.end(start, code::MAP8, 0);
+        self.end(start, code::MAP32, 0);
     }
 
-    /// Shrink the 32-bit header written by `begin` when the contents fit
-    /// the 8-bit form.
-    fn end(&mut self, start: CompoundStart, small: u8, empty: u8) {
-        let body_at = start.at + 9;
+    /// Fill in the 8-bit header written by `begin`, or widen it to the
+    /// 32-bit form when the contents do not fit.
+    #[inline]
+    fn end(&mut self, start: CompoundStart, large: u8, empty: u8) {
+        let body_at = start.at + 3;
         let body = self.out.len() - body_at;
         if start.count == 0 && empty != 0 {
             self.out.truncate(start.at);
             self.out.push(empty);
         } else if body < 255 && start.count <= 255 {
-            self.out[start.at] = small;
             self.out[start.at + 1] = (body + 1) as u8;
             self.out[start.at + 2] = start.count as u8;
-            self.out.copy_within(body_at.., start.at + 3);
-            self.out.truncate(start.at + 3 + body);
         } else {
-            self.out[start.at + 1..start.at + 5].copy_from_slice(&((body + 4) as u32).to_be_bytes());
-            self.out[start.at + 5..start.at + 9].copy_from_slice(&start.count.to_be_bytes());
+            self.widen(start, large, body);
         }
+    }
+
+    #[cold]
+    fn widen(&mut self, start: CompoundStart, large: u8, body: usize) {
+        let mut header = [0u8; 9];
+        header[0] = large;
+        header[1..5].copy_from_slice(&((body + 4) as u32).to_be_bytes());
+        header[5..9].copy_from_slice(&start.count.to_be_bytes());
+        self.out.splice(start.at..start.at + 3, header);
     }
 
     /// Start an array whose elements are all `element` constructor codes
     /// (`code::SYM8`, ...). Write each element with the `put_*_element`
     /// methods (or raw bytes of that width), counting with `add`.
     pub fn begin_array(&mut self, element: u8) -> CompoundStart {
-        let start = self.begin(code::ARRAY32);
-        self.out.push(element);
-        start
+        let at = self.out.len();
+        self.out.extend_from_slice(&[code::ARRAY32, 0, 0, 0, 0, 0, 0, 0, 0, element]);
+        CompoundStart { at, count: 0 }
     }
 
     /// Finish an array (always `array32`).

@@ -5,14 +5,21 @@
 //! reused gets a new generation, so a stale id finds nothing instead of the
 //! new occupant. Values are boxed, so their addresses do not change while
 //! they live (C holds pointers to parts of them: dispositions, termini).
+//!
+//! A value may also be *retired* rather than dropped: it stays in its slot,
+//! unreachable, and the next insert into that slot resets it instead of
+//! building a new one (deliveries come and go at the message rate; this
+//! keeps their buffers and saves building and dropping them).
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::num::NonZeroU32;
 
-/// The id of a `T` in an [`Arena<T>`].
+/// The id of a `T` in an [`Arena<T>`]. Generations start at 1, so an
+/// `Option<Id>` is no larger than an id.
 pub struct Id<T> {
     idx: u32,
-    generation: u32,
+    generation: NonZeroU32,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -50,8 +57,17 @@ impl<T> fmt::Debug for Id<T> {
 /// A slot: its generation and its box, kept when the value goes (the next
 /// value reuses the allocation).
 struct Slot<T> {
-    generation: u32,
+    generation: NonZeroU32,
+    /// Holds a reachable value (a retired value is unreachable: its
+    /// generation moved on).
+    live: bool,
     value: Box<Option<T>>,
+}
+
+/// The generation after `g` (1 follows the largest).
+#[inline]
+fn next_generation(g: NonZeroU32) -> NonZeroU32 {
+    g.checked_add(1).unwrap_or(NonZeroU32::MIN)
 }
 
 /// Values addressed by [`Id`]; freed slots are reused.
@@ -69,42 +85,72 @@ impl<T> Default for Arena<T> {
 
 impl<T> Arena<T> {
     pub fn insert(&mut self, value: T) -> Id<T> {
+        // Either closure runs, once.
+        let value = std::cell::Cell::new(Some(value));
+        self.insert_reusing(|| value.take().expect("one value"), |old| *old = value.take().expect("one value"))
+    }
+
+    /// Insert a value: a retired one, made new by `reset`, if the slot
+    /// taken holds one, else `make`'s.
+    #[inline]
+    pub fn insert_reusing(&mut self, make: impl FnOnce() -> T, reset: impl FnOnce(&mut T)) -> Id<T> {
         self.len += 1;
         if let Some(idx) = self.free.pop() {
             let slot = &mut self.slots[idx as usize];
-            slot.generation = slot.generation.wrapping_add(1);
-            *slot.value = Some(value);
+            slot.generation = next_generation(slot.generation);
+            slot.live = true;
+            match slot.value.as_mut() {
+                Some(old) => reset(old),
+                None => *slot.value = Some(make()),
+            }
             Id { idx, generation: slot.generation, _t: PhantomData }
         } else {
             let idx = self.slots.len() as u32;
-            self.slots.push(Slot { generation: 0, value: Box::new(Some(value)) });
-            Id { idx, generation: 0, _t: PhantomData }
+            self.slots.push(Slot { generation: NonZeroU32::MIN, live: true, value: Box::new(Some(make())) });
+            Id { idx, generation: NonZeroU32::MIN, _t: PhantomData }
         }
+    }
+
+    /// The slot of a reachable value.
+    #[inline]
+    fn live_slot(&mut self, id: Id<T>) -> Option<&mut Slot<T>> {
+        let slot = self.slots.get_mut(id.idx as usize)?;
+        (slot.generation == id.generation && slot.live).then_some(slot)
     }
 
     /// Take the value out.
     pub fn remove(&mut self, id: Id<T>) -> Option<T> {
-        let slot = self.slots.get_mut(id.idx as usize)?;
-        if slot.generation != id.generation || slot.value.is_none() {
-            return None;
-        }
+        let slot = self.live_slot(id)?;
+        slot.live = false;
+        let value = slot.value.take();
         self.free.push(id.idx);
         self.len -= 1;
-        slot.value.take()
+        value
     }
 
     /// Drop the value where it is.
     pub fn discard(&mut self, id: Id<T>) -> bool {
-        let Some(slot) = self.slots.get_mut(id.idx as usize) else { return false };
-        if slot.generation != id.generation || slot.value.is_none() {
-            return false;
-        }
+        let Some(slot) = self.live_slot(id) else { return false };
+        slot.live = false;
+        *slot.value = None;
         self.free.push(id.idx);
         self.len -= 1;
-        *slot.value = None;
         true
     }
 
+    /// Make the value unreachable but keep it for the next insert into its
+    /// slot ([`Arena::insert_reusing`]).
+    pub fn retire(&mut self, id: Id<T>) -> bool {
+        let Some(slot) = self.live_slot(id) else { return false };
+        slot.live = false;
+        slot.generation = next_generation(slot.generation);
+        self.free.push(id.idx);
+        self.len -= 1;
+        true
+    }
+
+    // A matching generation means a live slot: retiring a value moves its
+    // slot's generation on, and discarding one empties the slot.
     #[inline]
     pub fn get(&self, id: Id<T>) -> Option<&T> {
         let slot = self.slots.get(id.idx as usize)?;
@@ -131,9 +177,10 @@ impl<T> Arena<T> {
 
     /// Every live id, in slot order.
     pub fn ids(&self) -> impl Iterator<Item = Id<T>> + '_ {
-        self.slots.iter().enumerate().filter_map(|(i, s)| {
-            s.value.is_some().then_some(Id { idx: i as u32, generation: s.generation, _t: PhantomData })
-        })
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.live.then_some(Id { idx: i as u32, generation: s.generation, _t: PhantomData }))
     }
 }
 
@@ -166,5 +213,22 @@ mod tests {
         assert!(a.get(x).is_none());
         assert_eq!(a[y], 2);
         assert_eq!(a.len(), 1);
+    }
+
+    #[test]
+    fn retired_values_are_reset_and_reused() {
+        let mut a = Arena::default();
+        let x = a.insert(vec![1, 2]);
+        assert!(a.retire(x));
+        assert!(a.get(x).is_none());
+        assert_eq!(a.ids().count(), 0);
+        assert!(!a.retire(x));
+        let y = a.insert_reusing(Vec::new, |v| {
+            assert_eq!(v, &[1, 2]);
+            v.clear();
+        });
+        assert!(a.get(x).is_none());
+        assert_eq!(a[y], Vec::<i32>::new());
+        assert_eq!(a.ids().collect::<Vec<_>>(), vec![y]);
     }
 }

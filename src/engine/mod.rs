@@ -132,6 +132,7 @@ enum Which {
     Unsettled,
 }
 
+#[inline(always)]
 fn dlink(d: &mut Delivery, w: Which) -> &mut DLink {
     match w {
         Which::Work => &mut d.work_link,
@@ -140,6 +141,7 @@ fn dlink(d: &mut Delivery, w: Which) -> &mut DLink {
     }
 }
 
+#[inline]
 fn dl_add(list: &mut DList, arena: &mut Arena<Delivery>, id: DeliveryId, w: Which) {
     let tail = list.tail;
     {
@@ -154,6 +156,7 @@ fn dl_add(list: &mut DList, arena: &mut Arena<Delivery>, id: DeliveryId, w: Whic
     list.tail = Some(id);
 }
 
+#[inline]
 fn dl_remove(list: &mut DList, arena: &mut Arena<Delivery>, id: DeliveryId, w: Which) {
     let DLink { prev, next } = *dlink(&mut arena[id], w);
     match prev {
@@ -207,6 +210,13 @@ impl DeliveryMap {
     /// The ids in `first..=last` that name a delivery, in order (bounded by
     /// what the map holds, whatever the range).
     pub fn range(&self, first: u32, last: u32) -> impl Iterator<Item = (u32, DeliveryId)> + '_ {
+        let (lo, hi) = self.positions(first, last);
+        (lo..hi).filter_map(move |i| self.at(i))
+    }
+    /// The positions in the window of the ids in `first..=last`, for
+    /// callers that change deliveries while they walk the range with
+    /// [`DeliveryMap::at`] (the map itself must not change meanwhile).
+    pub fn positions(&self, first: u32, last: u32) -> (usize, usize) {
         let span = last.wrapping_sub(first);
         let start = first.wrapping_sub(self.base);
         let (lo, hi): (usize, usize) = if (start as usize) < self.slots.len() {
@@ -218,7 +228,12 @@ impl DeliveryMap {
         } else {
             (0, 0)
         };
-        (lo..hi).filter_map(move |i| self.slots[i].map(|d| (self.base.wrapping_add(i as u32), d)))
+        (lo, hi)
+    }
+    /// The id and delivery at a position of the window, if it names one.
+    #[inline]
+    pub fn at(&self, i: usize) -> Option<(u32, DeliveryId)> {
+        self.slots.get(i).copied().flatten().map(|d| (self.base.wrapping_add(i as u32), d))
     }
     pub fn ids(&self) -> impl Iterator<Item = DeliveryId> + '_ {
         self.slots.iter().filter_map(|s| *s)
@@ -273,6 +288,14 @@ pub struct Session {
     pub local_handles: BTreeMap<u32, LinkId>,
     pub remote_handles: BTreeMap<u32, LinkId>,
     pub disp: DispBatch,
+}
+
+impl Session {
+    /// The numbering of outgoing (sent) or incoming deliveries.
+    #[inline]
+    pub fn delivery_map(&self, outgoing: bool) -> &DeliveryMap {
+        if outgoing { &self.outgoing } else { &self.incoming }
+    }
 }
 
 /// A source, target or coordinator.
@@ -418,6 +441,54 @@ pub struct Delivery {
 }
 
 impl Delivery {
+    fn new(link: LinkId, tag: &[u8], obj: usize) -> Delivery {
+        Delivery {
+            link,
+            tag: tag.to_vec(),
+            bytes: Vec::new(),
+            head: 0,
+            local: Disposition::default(),
+            remote: Disposition::default(),
+            updated: false,
+            done: false,
+            aborted: false,
+            work: false,
+            tpwork: false,
+            work_link: DLink::default(),
+            tpwork_link: DLink::default(),
+            unsettled_link: DLink::default(),
+            obj,
+            st_id: 0,
+            st_init: false,
+            st_sending: false,
+            st_sent: false,
+        }
+    }
+
+    /// Make a destroyed delivery new (as [`Delivery::new`] would), keeping
+    /// its buffers and value objects.
+    fn reuse(&mut self, link: LinkId, tag: &[u8], obj: usize) {
+        self.link = link;
+        self.tag.clear();
+        self.tag.extend_from_slice(tag);
+        self.clear_bytes();
+        self.local.reset();
+        self.remote.reset();
+        self.updated = false;
+        self.done = false;
+        self.aborted = false;
+        self.work = false;
+        self.tpwork = false;
+        self.work_link = DLink::default();
+        self.tpwork_link = DLink::default();
+        self.unsettled_link = DLink::default();
+        self.obj = obj;
+        self.st_id = 0;
+        self.st_init = false;
+        self.st_sending = false;
+        self.st_sent = false;
+    }
+
     /// Bytes buffered (not yet sent, or not yet read).
     pub fn pending(&self) -> usize {
         self.bytes.len() - self.head
@@ -481,8 +552,6 @@ pub struct Connection {
     /// Entities the transport created (for a peer's begin, attach or
     /// transfer) that have no C object yet.
     pub created: VecDeque<Ctx>,
-    /// Buffers of destroyed deliveries, reused by new ones.
-    spare: Vec<(Vec<u8>, Vec<u8>)>,
     pub obj: usize,
 }
 
@@ -518,7 +587,6 @@ impl Connection {
             events: VecDeque::new(),
             recheck: Vec::new(),
             created: VecDeque::new(),
-            spare: Vec::new(),
             obj: 0,
         }
     }
@@ -526,10 +594,13 @@ impl Connection {
     // ------------------------------------------------------------------
     // Events and endpoint bookkeeping
 
-    /// Queue an event (dropped when nothing collects).
+    /// Queue an event (dropped when nothing collects). An event that
+    /// repeats the last one queued is dropped here: the collector would drop
+    /// it anyway (it never queues an event twice in a row), and this saves
+    /// the trip.
     #[inline]
     pub fn put(&mut self, ty: EventType, ctx: Ctx) {
-        if self.collecting {
+        if self.collecting && self.events.back() != Some(&(ty, ctx)) {
             self.events.push_back((ty, ctx));
         }
     }
@@ -586,6 +657,7 @@ impl Connection {
 
     /// Put the endpoint on the transport's list; with `emit`, tell the
     /// application the transport has work (`PN_TRANSPORT`).
+    #[inline]
     pub fn modified(&mut self, r: EpRef, emit: bool) {
         let ep = self.ep_mut(r);
         if !ep.modified {
@@ -968,35 +1040,11 @@ impl Connection {
     // Deliveries
 
     pub fn new_delivery(&mut self, l: LinkId, tag: &[u8], obj: usize) -> DeliveryId {
-        let (mut tag_buf, bytes) = self.spare.pop().unwrap_or_default();
-        tag_buf.extend_from_slice(tag);
-        let d = Delivery {
-            link: l,
-            tag: tag_buf,
-            bytes,
-            head: 0,
-            local: Disposition::default(),
-            remote: Disposition::default(),
-            updated: false,
-            done: false,
-            aborted: false,
-            work: false,
-            tpwork: false,
-            work_link: DLink::default(),
-            tpwork_link: DLink::default(),
-            unsettled_link: DLink::default(),
-            obj,
-            st_id: 0,
-            st_init: false,
-            st_sending: false,
-            st_sent: false,
-        };
-        let id = self.deliveries.insert(d);
+        // A destroyed delivery's slot still holds it (with its buffers):
+        // it is reset rather than a new one built.
+        let id = self.deliveries.insert_reusing(|| Delivery::new(l, tag, obj), |d| d.reuse(l, tag, obj));
+        dl_add(&mut self.links[l].unsettled, &mut self.deliveries, id, Which::Unsettled);
         let link = &mut self.links[l];
-        let mut list = link.unsettled;
-        dl_add(&mut list, &mut self.deliveries, id, Which::Unsettled);
-        let link = &mut self.links[l];
-        link.unsettled = list;
         if link.current.is_none() {
             link.current = Some(id);
         }
@@ -1008,20 +1056,18 @@ impl Connection {
         id
     }
 
+    #[inline]
     fn add_work(&mut self, d: DeliveryId) {
         if !self.deliveries[d].work {
-            let mut list = self.work;
-            dl_add(&mut list, &mut self.deliveries, d, Which::Work);
-            self.work = list;
+            dl_add(&mut self.work, &mut self.deliveries, d, Which::Work);
             self.deliveries[d].work = true;
         }
     }
 
+    #[inline]
     fn clear_work(&mut self, d: DeliveryId) {
         if self.deliveries[d].work {
-            let mut list = self.work;
-            dl_remove(&mut list, &mut self.deliveries, d, Which::Work);
-            self.work = list;
+            dl_remove(&mut self.work, &mut self.deliveries, d, Which::Work);
             self.deliveries[d].work = false;
         }
     }
@@ -1045,21 +1091,19 @@ impl Connection {
     }
 
     /// Queue the delivery for the transport (`pni_add_tpwork`).
+    #[inline]
     pub fn add_tpwork(&mut self, d: DeliveryId) {
         if !self.deliveries[d].tpwork {
-            let mut list = self.tpwork;
-            dl_add(&mut list, &mut self.deliveries, d, Which::TpWork);
-            self.tpwork = list;
+            dl_add(&mut self.tpwork, &mut self.deliveries, d, Which::TpWork);
             self.deliveries[d].tpwork = true;
         }
         self.modified(EpRef::Conn, true);
     }
 
+    #[inline]
     pub fn clear_tpwork(&mut self, d: DeliveryId) {
         if self.deliveries[d].tpwork {
-            let mut list = self.tpwork;
-            dl_remove(&mut list, &mut self.deliveries, d, Which::TpWork);
-            self.tpwork = list;
+            dl_remove(&mut self.tpwork, &mut self.deliveries, d, Which::TpWork);
             self.deliveries[d].tpwork = false;
             self.recheck.push(Ctx::Delivery(d));
         }
@@ -1218,11 +1262,8 @@ impl Connection {
         let l = dl.link;
         self.clear_tpwork(d);
         self.clear_work(d);
-        if let Some(link) = self.links.get(l) {
-            let mut list = link.unsettled;
-            dl_remove(&mut list, &mut self.deliveries, d, Which::Unsettled);
-            let link = &mut self.links[l];
-            link.unsettled = list;
+        if let Some(link) = self.links.get_mut(l) {
+            dl_remove(&mut link.unsettled, &mut self.deliveries, d, Which::Unsettled);
             if link.current == Some(d) {
                 link.current = None;
             }
@@ -1238,14 +1279,7 @@ impl Connection {
                 }
             }
         }
-        if self.spare.len() < 1024 {
-            let old = &mut self.deliveries[d];
-            let (mut tag, mut bytes) = (std::mem::take(&mut old.tag), std::mem::take(&mut old.bytes));
-            tag.clear();
-            bytes.clear();
-            self.spare.push((tag, bytes));
-        }
-        self.deliveries.discard(d);
+        self.deliveries.retire(d);
     }
 
     /// Unsettled deliveries of a link, skipping the locally settled ones.

@@ -314,24 +314,35 @@ pub struct pn_data_t {
 /// The Rust side of `pn_data_t`: the tree and the error it reports.
 pub struct PnData {
     pub data: Data,
-    /// Made by `pn_error()`; freed with the data.
+    /// Made by `pn_error()` on first use (most trees never fail, and an
+    /// idle connection holds several); freed with the data.
     error: *mut pn_error_t,
 }
 
 impl PnData {
     fn new(capacity: usize) -> PnData {
-        PnData { data: Data::with_capacity(capacity), error: pn_error() }
+        PnData { data: Data::with_capacity(capacity), error: ptr::null_mut() }
     }
 
+    /// The error object, made now if need be.
+    fn error(&mut self) -> *mut pn_error_t {
+        if self.error.is_null() {
+            self.error = pn_error();
+        }
+        self.error
+    }
+
+    /// The error's state; `None` while no error object was made (no code).
     fn error_state(&mut self) -> Option<&mut ErrorState> {
-        // SAFETY: `error` is the live error made in `new`, owned by this
-        // object and reachable only through it.
+        // SAFETY: `error` is NULL or the live error made by `error()`,
+        // owned by this object and reachable only through it.
         unsafe { pn_error_t::as_mut(self.error) }
     }
 
     /// Record `e` as proton does and return its code.
     fn fail(&mut self, e: &CodecError) -> c_int {
         if e.is_recorded() {
+            self.error();
             if let Some(state) = self.error_state() {
                 state.set(e.code(), &e.to_string());
             }
@@ -350,7 +361,8 @@ impl PnData {
 
 impl Drop for PnData {
     fn drop(&mut self) {
-        // SAFETY: `error` came from pn_error() and is freed only here.
+        // SAFETY: `error` is NULL or came from pn_error(), and is freed
+        // only here.
         unsafe { pn_error_free(self.error) };
     }
 }
@@ -439,7 +451,7 @@ pub unsafe extern "C" fn pn_data_errno(data: *mut pn_data_t) -> c_int {
 /// `data` must be NULL or a live `pn_data_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pn_data_error(data: *mut pn_data_t) -> *mut pn_error_t {
-    guard(|| try_ref!(data).error)
+    guard(|| try_mut!(data).error())
 }
 
 /// Remove every value from `data` and reset its cursor and any narrowing, as
@@ -1580,6 +1592,7 @@ pub unsafe extern "C" fn pnrs_data_set_error(data: *mut pn_data_t, code: c_int, 
         let d = try_mut!(data);
         // SAFETY: a C string (contract) or NULL.
         let t = if text.is_null() { Default::default() } else { unsafe { CStr::from_ptr(text) }.to_string_lossy() };
+        d.error();
         if let Some(e) = d.error_state() {
             e.set(code, &t);
         }

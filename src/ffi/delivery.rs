@@ -25,7 +25,6 @@ use super::endpoint::{DeliveryObj, with_engine};
 use super::handle::Handle;
 use super::link::{delivery_handle, link_handle};
 use super::object::record::{pn_record_get, pn_record_set, pn_record_t};
-use super::object::{pn_decref, pn_incref, pn_refcount};
 use super::types::{pn_connection_t, pn_delivery_t, pn_link_t};
 use crate::engine::{Connection, Delivery, DeliveryId};
 
@@ -310,12 +309,7 @@ pub unsafe extern "C" fn pn_delivery_abort(delivery: *mut pn_delivery_t) {
 
 unsafe fn recheck(delivery: *mut pn_delivery_t) {
     // SAFETY: per the caller, a live delivery.
-    unsafe {
-        if pn_refcount(delivery.cast()) > 0 {
-            pn_incref(delivery.cast());
-            pn_decref(delivery.cast());
-        }
-    }
+    unsafe { super::endpoint::recheck_delivery(delivery.cast()) }
 }
 
 /// Settle the delivery locally; it may be freed once nothing needs it.

@@ -409,6 +409,42 @@ unsafe fn link_live(conn: *mut ConnObj, l: LinkId) -> bool {
     }
 }
 
+/// Re-examine a live delivery's release the way proton does, by taking a
+/// reference and dropping it, unless that would change nothing: when C
+/// holds the delivery (the pair only counts up and down), when it has no
+/// link, or when its one reference is its parent's and the finalizer would
+/// keep it (and its link and session would keep themselves in turn).
+///
+/// # Safety
+/// `object` must be a live delivery object with no borrow of its
+/// connection active.
+pub(crate) unsafe fn recheck_delivery(object: *mut c_void) {
+    let d = object.cast::<DeliveryObj>();
+    // SAFETY: per the contract.
+    unsafe {
+        if pn_object_refcount(d.cast()) <= 0 || (*d).referenced {
+            return;
+        }
+        let link = delivery_link_obj(d);
+        if link.is_null() {
+            return;
+        }
+        let conn = (*d).conn;
+        let id = (*d).id;
+        let kept = (*conn).engine.deliveries.get(id).is_some_and(|dl| {
+            let sobj = session_obj(conn, dl.link);
+            !sobj.is_null()
+                && !(*sobj.cast::<SessionObj>()).dying
+                && link_live(conn, dl.link)
+                && (*conn).engine.preserve_delivery(id)
+        });
+        if !kept {
+            pn_incref(d.cast());
+            pn_decref(d.cast());
+        }
+    }
+}
+
 unsafe extern "C" fn delivery_finalize(object: *mut c_void) {
     let d = object.cast::<DeliveryObj>();
     // SAFETY: called through the delivery class when its count is 0.
@@ -469,16 +505,26 @@ pub(crate) unsafe fn ctx_object(conn: *mut ConnObj, ctx: Ctx) -> (*const pn_clas
 ///
 /// # Safety
 /// `conn` must be a live connection object with no borrow of it active.
+#[inline]
 pub(crate) unsafe fn sync(conn: *mut ConnObj) {
+    // SAFETY: per the contract.
+    unsafe {
+        let e = &(*conn).engine;
+        if !(e.created.is_empty() && e.events.is_empty() && e.recheck.is_empty()) {
+            sync_changes(conn);
+        }
+    }
+}
+
+/// [`sync`] when there is something to hand over.
+///
+/// # Safety
+/// As for [`sync`].
+#[inline(never)]
+unsafe fn sync_changes(conn: *mut ConnObj) {
     // SAFETY: per the contract; each step re-borrows, as the class
     // functions called in between may reach the connection too.
     unsafe {
-        {
-            let e = &(*conn).engine;
-            if e.created.is_empty() && e.events.is_empty() && e.recheck.is_empty() {
-                return;
-            }
-        }
         // Taken out while in use: the releases below may re-enter sync.
         let mut fresh = std::mem::take(&mut (*conn).fresh);
         while let Some(ctx) = (*conn).engine.created.pop_front() {
@@ -537,7 +583,12 @@ pub(crate) unsafe fn sync(conn: *mut ConnObj) {
         drain_events(conn);
         while let Some(ctx) = (*conn).engine.recheck.pop() {
             let (_, obj) = ctx_object(conn, ctx);
-            if !obj.is_null() && pn_object_refcount(obj) > 0 {
+            if obj.is_null() {
+                continue;
+            }
+            if let Ctx::Delivery(_) = ctx {
+                recheck_delivery(obj);
+            } else if pn_object_refcount(obj) > 0 {
                 pn_incref(obj);
                 pn_decref(obj);
             }

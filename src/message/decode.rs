@@ -236,7 +236,18 @@ fn list_fields(value: &[u8]) -> Option<Reader<'_>> {
 /// Measure the section at the start of `input`: its descriptor code (when
 /// it is described by a ulong), where its value starts, and its length
 /// (all of `input` when it cannot be measured).
+#[inline]
 fn measure(input: &[u8]) -> (Option<u64>, usize, usize) {
+    // The usual section: `0x00 0x53 code` and a value that is not
+    // described (the general path below gives the same answer).
+    if let [0x00, 0x53, code, c, ..] = *input {
+        if c != 0 {
+            let mut r = Reader { buf: input, pos: 4 };
+            if r.skip_body(c).is_some() {
+                return (Some(code as u64), 3, r.pos);
+            }
+        }
+    }
     let mut r = Reader::new(input);
     let mut code = None;
     let mut value_at = 0;
@@ -329,22 +340,25 @@ impl<S: DataSlot> Message<S> {
     }
 
     fn read_properties(&mut self, value: &[u8]) {
-        self.reset_properties();
         let (mut id, mut correlation_id) = (Atom::Null, Atom::Null);
-        if let Some(mut f) = list_fields(value) {
-            id = f.msgid().unwrap_or(Atom::Null);
-            self.user_id.set(f.bytes(0xa0, 0xb0));
-            self.address.set(f.bytes(0xa1, 0xb1));
-            self.subject.set(f.bytes(0xa1, 0xb1));
-            self.reply_to.set(f.bytes(0xa1, 0xb1));
-            correlation_id = f.msgid().unwrap_or(Atom::Null);
-            self.content_type.set(f.bytes(0xa3, 0xb3));
-            self.content_encoding.set(f.bytes(0xa3, 0xb3));
-            self.expiry_time = f.timestamp().unwrap_or(0);
-            self.creation_time = f.timestamp().unwrap_or(0);
-            self.group_id.set(f.bytes(0xa1, 0xb1));
-            self.group_sequence = f.uint().unwrap_or(0);
-            self.reply_to_group_id.set(f.bytes(0xa1, 0xb1));
+        match list_fields(value) {
+            None => self.reset_properties(),
+            // Every field is assigned (its default when absent).
+            Some(mut f) => {
+                id = f.msgid().unwrap_or(Atom::Null);
+                self.user_id.set(f.bytes(0xa0, 0xb0));
+                self.address.set(f.bytes(0xa1, 0xb1));
+                self.subject.set(f.bytes(0xa1, 0xb1));
+                self.reply_to.set(f.bytes(0xa1, 0xb1));
+                correlation_id = f.msgid().unwrap_or(Atom::Null);
+                self.content_type.set(f.bytes(0xa3, 0xb3));
+                self.content_encoding.set(f.bytes(0xa3, 0xb3));
+                self.expiry_time = f.timestamp().unwrap_or(0);
+                self.creation_time = f.timestamp().unwrap_or(0);
+                self.group_id.set(f.bytes(0xa1, 0xb1));
+                self.group_sequence = f.uint().unwrap_or(0);
+                self.reply_to_group_id.set(f.bytes(0xa1, 0xb1));
+            }
         }
         set_id(&mut self.id, id);
         set_id(&mut self.correlation_id, correlation_id);
@@ -363,6 +377,19 @@ impl<S: DataSlot> Message<S> {
         }
         let d = self.section_mut(s).data_mut();
         d.clear();
+        // A short string, binary or symbol (a typical body) is put
+        // directly: the tree decoding it makes.
+        if let [c @ (0xa0 | 0xa1 | 0xa3), n, ref bytes @ ..] = *value {
+            if bytes.len() == n as usize {
+                let _ = match c {
+                    0xa0 => d.put_binary(bytes),
+                    0xa1 => d.put_string(bytes),
+                    _ => d.put_symbol(bytes),
+                };
+                d.rewind();
+                return Ok(());
+            }
+        }
         decode_tree(d, value)
     }
 }

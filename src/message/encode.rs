@@ -22,7 +22,7 @@
 //! is written as null.
 
 use super::{DataSlot, IdValue, Message, Section, Text, section};
-use crate::codec::{Atom, Data, Encoder, Type};
+use crate::codec::{Atom, CompoundStart, Data, Encoder, Type};
 
 /// The id as it goes on the wire: `None` for a null field.
 fn wire_id(v: IdValue<'_>) -> Option<Atom<'_>> {
@@ -88,9 +88,10 @@ impl<S: DataSlot> Message<S> {
         ]
     }
 
-    /// The properties fields; `full_ids`: ids of any type (for
-    /// `pn_message_data`) rather than only those proton encodes.
-    fn properties_fields(&self, full_ids: bool) -> [Field<'_>; 13] {
+    /// The properties fields, in order, to `visit`; `full_ids`: ids of any
+    /// type (for `pn_message_data`) rather than only those proton encodes.
+    #[inline]
+    fn visit_properties<'s>(&'s self, full_ids: bool, mut visit: impl FnMut(Field<'s>)) {
         fn id(v: IdValue<'_>, full_ids: bool) -> Field<'_> {
             if full_ids {
                 match v {
@@ -101,22 +102,31 @@ impl<S: DataSlot> Message<S> {
                 wire_id(v).map_or(Field::Null, Field::Atom)
             }
         }
-        [
-            id(self.id.value(), full_ids),
-            self.user_id.get().map_or(Field::Null, Field::Binary),
-            text(&self.address, Field::String),
-            text(&self.subject, Field::String),
-            text(&self.reply_to, Field::String),
-            id(self.correlation_id.value(), full_ids),
-            text(&self.content_type, Field::Symbol),
-            text(&self.content_encoding, Field::Symbol),
-            nonzero_time(self.expiry_time),
-            nonzero_time(self.creation_time),
-            text(&self.group_id, Field::String),
-            // Proton writes the sequence whenever there is a group id.
-            if self.group_id.is_set() { Field::Uint(self.group_sequence) } else { nonzero_uint(self.group_sequence) },
-            text(&self.reply_to_group_id, Field::String),
-        ]
+        visit(id(self.id.value(), full_ids));
+        visit(self.user_id.get().map_or(Field::Null, Field::Binary));
+        visit(text(&self.address, Field::String));
+        visit(text(&self.subject, Field::String));
+        visit(text(&self.reply_to, Field::String));
+        visit(id(self.correlation_id.value(), full_ids));
+        visit(text(&self.content_type, Field::Symbol));
+        visit(text(&self.content_encoding, Field::Symbol));
+        visit(nonzero_time(self.expiry_time));
+        visit(nonzero_time(self.creation_time));
+        visit(text(&self.group_id, Field::String));
+        // Proton writes the sequence whenever there is a group id.
+        visit(if self.group_id.is_set() { Field::Uint(self.group_sequence) } else { nonzero_uint(self.group_sequence) });
+        visit(text(&self.reply_to_group_id, Field::String));
+    }
+
+    /// The properties fields as an array (see `visit_properties`).
+    fn properties_fields(&self, full_ids: bool) -> [Field<'_>; 13] {
+        let mut fields = [Field::Null; 13];
+        let mut i = 0;
+        self.visit_properties(full_ids, |f| {
+            fields[i] = f;
+            i += 1;
+        });
+        fields
     }
 
     /// The message's bytes (in a buffer the message reuses).
@@ -133,10 +143,14 @@ impl<S: DataSlot> Message<S> {
     pub fn encode_into(&mut self, out: &mut Vec<u8>) {
         let body_code = self.body_code();
         self.rewind_sections();
-        put_list_section(out, section::HEADER, &self.header_fields());
+        let mut header = ListWriter::begin(out, section::HEADER);
+        self.header_fields().into_iter().for_each(|f| header.field(f));
+        header.finish();
         put_data_section(out, section::DELIVERY_ANNOTATIONS, self.nonempty(Section::Instructions));
         put_data_section(out, section::MESSAGE_ANNOTATIONS, self.nonempty(Section::Annotations));
-        put_list_section(out, section::PROPERTIES, &self.properties_fields(false));
+        let mut properties = ListWriter::begin(out, section::PROPERTIES);
+        self.visit_properties(false, |f| properties.field(f));
+        properties.finish();
         put_data_section(out, section::APPLICATION_PROPERTIES, self.nonempty(Section::Properties));
         put_data_section(out, body_code, self.nonempty(Section::Body));
     }
@@ -222,18 +236,39 @@ impl<'a> Slot<'a> {
     }
 }
 
-/// The fields up to the last non-null one.
-fn trimmed<'f, 'a>(fields: &'f [Field<'a>]) -> &'f [Field<'a>] {
-    let n = fields.iter().rposition(|f| !f.is_null()).map_or(0, |i| i + 1);
-    &fields[..n]
+/// Writes a section's described list field by field. A null field is held
+/// back until a later field is not null, so trailing nulls are left out.
+struct ListWriter<'a> {
+    e: Encoder<'a>,
+    list: CompoundStart,
+    nulls: u32,
 }
 
-fn put_list_section(out: &mut Vec<u8>, code: u64, fields: &[Field<'_>]) {
-    let mut e = Encoder::new(out);
-    e.put_descriptor(code);
-    let mut list = e.begin_list();
-    for f in trimmed(fields) {
-        match *f {
+impl<'a> ListWriter<'a> {
+    #[inline]
+    fn begin(out: &'a mut Vec<u8>, code: u64) -> Self {
+        let mut e = Encoder::new(out);
+        e.put_descriptor(code);
+        let list = e.begin_list();
+        ListWriter { e, list, nulls: 0 }
+    }
+
+    #[inline(always)]
+    fn field(&mut self, f: Field<'_>) {
+        if f.is_null() {
+            self.nulls += 1;
+        } else {
+            self.value(f);
+        }
+    }
+
+    fn value(&mut self, f: Field<'_>) {
+        for _ in 0..std::mem::take(&mut self.nulls) {
+            self.e.put_null();
+            self.list.add();
+        }
+        let e = &mut self.e;
+        match f {
             Field::Null => e.put_null(),
             Field::Bool(b) => e.put_bool(b),
             Field::Ubyte(v) => e.put_ubyte(v),
@@ -244,9 +279,13 @@ fn put_list_section(out: &mut Vec<u8>, code: u64, fields: &[Field<'_>]) {
             Field::String(b) => e.put_string(b),
             Field::Symbol(b) => e.put_symbol(b),
         }
-        list.add();
+        self.list.add();
     }
-    e.end_list(list);
+
+    #[inline]
+    fn finish(mut self) {
+        self.e.end_list(self.list);
+    }
 }
 
 /// A section whose value is a whole tree. When the tree cannot be encoded,

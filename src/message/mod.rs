@@ -225,6 +225,8 @@ impl<S: DataSlot> Id<S> {
     /// like proton.
     pub fn set_atom(&mut self, value: Atom<'_>) {
         match self {
+            // No id (the usual case) is quick.
+            Id::Atom(a) if value == Atom::Null => a.kind = IdKind::Null,
             Id::Atom(a) => a.set(value),
             Id::Data(s) => {
                 let d = s.data_mut();
@@ -236,7 +238,7 @@ impl<S: DataSlot> Id<S> {
 
     fn clear(&mut self) {
         match self {
-            Id::Atom(a) => a.set(Atom::Null),
+            Id::Atom(a) => a.kind = IdKind::Null,
             Id::Data(s) => s.data_mut().clear(),
         }
     }

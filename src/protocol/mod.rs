@@ -159,7 +159,27 @@ pub fn write_error(f: &mut Fields<'_, '_>, name: &[u8], description: Option<&[u8
 /// constructors and size prefixes only (element contents are not
 /// examined, as proton skips values). `None` when it is truncated or starts
 /// with a constructor that is not one.
+#[inline]
 pub fn value_len(buf: &[u8]) -> Option<usize> {
+    // A value that is not described (most fields): no walk.
+    let c = *buf.first()?;
+    if c != 0x00 {
+        let n = match c >> 4 {
+            0x4 => 0,
+            0x5 => 1,
+            0x6 => 2,
+            0x7 => 4,
+            0x8 => 8,
+            0x9 => 16,
+            0xa | 0xc | 0xe => 1 + *buf.get(1)? as usize,
+            0xb | 0xd | 0xf => {
+                let b = buf.get(1..5)?;
+                4 + u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize
+            }
+            _ => return None,
+        };
+        return if buf.len() - 1 < n { None } else { Some(1 + n) };
+    }
     let mut pos = 0usize;
     let mut pending = 1usize;
     while pending > 0 {
@@ -237,6 +257,7 @@ impl<'a> FieldReader<'a> {
 
     /// The next field's bytes, `None` when absent (past the end, null, or
     /// unreadable).
+    #[inline]
     pub fn raw(&mut self) -> Option<&'a [u8]> {
         let rest = &self.buf[self.pos..];
         if rest.is_empty() {

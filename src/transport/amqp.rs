@@ -800,16 +800,14 @@ fn do_disposition(st: &mut TransportState, conn: &mut Connection, channel: u16, 
             body = d.remaining();
         }
     }
-    let ids: Vec<DeliveryId> = {
-        let s = &conn.sessions[ssn];
-        let map = if role { &s.outgoing } else { &s.incoming };
-        map.range(first, last).map(|(_, d)| d).collect()
-    };
+    let (lo, hi) = conn.sessions[ssn].delivery_map(role).positions(first, last);
     let remote_data = !body.is_empty() && {
         let mut d = Decoder::new(body);
         matches!(d.read_list(), Ok((n, _)) if n > 0)
     };
-    for dl in ids {
+    // The loop changes deliveries, never the map.
+    for i in lo..hi {
+        let Some((_, dl)) = conn.sessions[ssn].delivery_map(role).at(i) else { continue };
         {
             let rem = &mut conn.deliveries[dl].remote;
             if let Some(c) = code {
