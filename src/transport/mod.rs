@@ -903,6 +903,14 @@ impl Io<'_> {
                 if p == Protocol::Incomplete && !eos {
                     return 0;
                 }
+                if eos && bytes.is_empty() && st.condition.is_set() {
+                    // The stream ended before any header, and the application
+                    // already said why (e.g. the proactor's connect error):
+                    // proton-c keeps that condition as it is.
+                    amqp::do_error(st, conn, None, "");
+                    st.in_layer = InLayer::Error;
+                    return EOS;
+                }
                 let msg = if eos && bytes.is_empty() {
                     "Expected AMQP protocol header: no protocol header found (connection aborted)".to_string()
                 } else {
