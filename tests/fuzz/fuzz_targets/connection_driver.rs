@@ -10,7 +10,7 @@ use proton::ffi::connection::*;
 use proton::ffi::connection_driver::*;
 use proton::ffi::delivery::*;
 use proton::ffi::disposition::PN_ACCEPTED;
-use proton::ffi::event::{pn_event_type, pn_event_type_t::*, pn_event_connection, pn_event_delivery, pn_event_link, pn_event_session};
+use proton::ffi::event::{pn_event_type, pn_event_type_t, pn_event_type_t::*, pn_event_connection, pn_event_delivery, pn_event_link, pn_event_session};
 use proton::ffi::link::*;
 use proton::ffi::session::*;
 use proton::ffi::terminus::pn_terminus_copy;
@@ -25,10 +25,10 @@ unsafe fn handle(d: *mut pn_connection_driver_t) {
             if e.is_null() {
                 break;
             }
-            match pn_event_type(e) {
-                PN_CONNECTION_REMOTE_OPEN => pn_connection_open(pn_event_connection(e)),
-                PN_SESSION_REMOTE_OPEN => pn_session_open(pn_event_session(e)),
-                PN_LINK_REMOTE_OPEN => {
+            match pn_event_type_t::from_raw(pn_event_type(e)) {
+                Some(PN_CONNECTION_REMOTE_OPEN) => pn_connection_open(pn_event_connection(e)),
+                Some(PN_SESSION_REMOTE_OPEN) => pn_session_open(pn_event_session(e)),
+                Some(PN_LINK_REMOTE_OPEN) => {
                     let l = pn_event_link(e);
                     pn_terminus_copy(pn_link_source(l), pn_link_remote_source(l));
                     pn_terminus_copy(pn_link_target(l), pn_link_remote_target(l));
@@ -37,7 +37,7 @@ unsafe fn handle(d: *mut pn_connection_driver_t) {
                         pn_link_flow(l, 100);
                     }
                 }
-                PN_LINK_FLOW => {
+                Some(PN_LINK_FLOW) => {
                     let l = pn_event_link(e);
                     if pn_link_is_sender(l) && pn_link_credit(l) > 0 && pn_link_unsettled(l) < 3 {
                         pn_delivery(l, pn_dtag(c"x".as_ptr(), 1));
@@ -45,7 +45,7 @@ unsafe fn handle(d: *mut pn_connection_driver_t) {
                         pn_link_advance(l);
                     }
                 }
-                PN_DELIVERY => {
+                Some(PN_DELIVERY) => {
                     let dlv = pn_event_delivery(e);
                     let l = pn_delivery_link(dlv);
                     if pn_link_is_receiver(l) && pn_delivery_readable(dlv) && !pn_delivery_partial(dlv) {
@@ -58,10 +58,10 @@ unsafe fn handle(d: *mut pn_connection_driver_t) {
                         pn_delivery_settle(dlv);
                     }
                 }
-                PN_LINK_REMOTE_CLOSE => pn_link_close(pn_event_link(e)),
-                PN_LINK_REMOTE_DETACH => pn_link_detach(pn_event_link(e)),
-                PN_SESSION_REMOTE_CLOSE => pn_session_close(pn_event_session(e)),
-                PN_CONNECTION_REMOTE_CLOSE => pn_connection_close(pn_event_connection(e)),
+                Some(PN_LINK_REMOTE_CLOSE) => pn_link_close(pn_event_link(e)),
+                Some(PN_LINK_REMOTE_DETACH) => pn_link_detach(pn_event_link(e)),
+                Some(PN_SESSION_REMOTE_CLOSE) => pn_session_close(pn_event_session(e)),
+                Some(PN_CONNECTION_REMOTE_CLOSE) => pn_connection_close(pn_event_connection(e)),
                 _ => {}
             }
         }
