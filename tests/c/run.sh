@@ -95,13 +95,21 @@ for s in $(LD_LIBRARY_PATH="$prefix/lib" "$build/rs/tls" "$certs" --list 2>/dev/
 done
 # TLS over TCP with each library in each role (tests/tls/interop.c).
 interop() {
-  local slib=$1 clib=$2 port=$((20000 + RANDOM % 20000)) out="$build/out/tls_interop_$1_$2"
+  local slib=$1 clib=$2 out="$build/out/tls_interop_$1_$2"
+  local port_file="$build/out/tls_interop_$1_$2.port"
   mkdir -p "$build/out"
+  rm -f "$port_file"
   local senv=(env -u LD_LIBRARY_PATH) cenv=(env -u LD_LIBRARY_PATH)
   [ "$slib" = rs ] && senv=(env LD_LIBRARY_PATH="$prefix/lib")
   [ "$clib" = rs ] && cenv=(env LD_LIBRARY_PATH="$prefix/lib")
-  "${senv[@]}" timeout 60 "$build/$slib/tls_interop" server $port "$certs" 2000 >"$out.server" 2>/dev/null &
-  local spid=$!
+  # The server listens on a port the kernel picks, and names it in a file.
+  TLS_INTEROP_PORT_FILE="$port_file" "${senv[@]}" timeout 60 "$build/$slib/tls_interop" server 0 "$certs" 2000 >"$out.server" 2>/dev/null &
+  local spid=$! waited=0
+  while [ ! -s "$port_file" ] && [ $waited -lt 200 ] && kill -0 $spid 2>/dev/null; do
+    sleep 0.05; waited=$((waited + 1))
+  done
+  local port
+  port=$(cat "$port_file" 2>/dev/null || echo 1)
   local crc=0 src=0
   "${cenv[@]}" timeout 60 "$build/$clib/tls_interop" client $port "$certs" 2000 >"$out.client" 2>/dev/null || crc=$?
   wait $spid || src=$?

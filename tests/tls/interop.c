@@ -177,6 +177,22 @@ int main(int argc, char **argv) {
       perror("listen");
       return 1;
     }
+    /* Port 0 picks a free port; the run script learns it from this file. */
+    const char *port_file = getenv("TLS_INTEROP_PORT_FILE");
+    if (port_file) {
+      socklen_t len = sizeof addr;
+      getsockname(ls, (struct sockaddr *)&addr, &len);
+      char tmp[1100];
+      snprintf(tmp, sizeof tmp, "%s.tmp", port_file);
+      FILE *f = fopen(tmp, "w");
+      if (!f) {
+        perror(tmp);
+        return 1;
+      }
+      fprintf(f, "%d\n", ntohs(addr.sin_port));
+      fclose(f);
+      rename(tmp, port_file);
+    }
     fprintf(stderr, "listening\n");
     fd = accept(ls, NULL, NULL);
     close(ls);
