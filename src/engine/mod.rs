@@ -125,53 +125,64 @@ pub struct DList {
     pub tail: Option<DeliveryId>,
 }
 
-#[derive(Clone, Copy)]
-enum Which {
-    Work,
-    TpWork,
-    Unsettled,
+/// Which of a delivery's list links a list uses.
+trait Which {
+    fn of(d: &mut Delivery) -> &mut DLink;
+}
+
+/// The connection's work list.
+struct Work;
+/// The transport's work list.
+struct TpWork;
+/// A link's unsettled list.
+struct Unsettled;
+
+impl Which for Work {
+    #[inline(always)]
+    fn of(d: &mut Delivery) -> &mut DLink {
+        &mut d.work_link
+    }
+}
+impl Which for TpWork {
+    #[inline(always)]
+    fn of(d: &mut Delivery) -> &mut DLink {
+        &mut d.tpwork_link
+    }
+}
+impl Which for Unsettled {
+    #[inline(always)]
+    fn of(d: &mut Delivery) -> &mut DLink {
+        &mut d.unsettled_link
+    }
 }
 
 #[inline(always)]
-fn dlink(d: &mut Delivery, w: Which) -> &mut DLink {
-    match w {
-        Which::Work => &mut d.work_link,
-        Which::TpWork => &mut d.tpwork_link,
-        Which::Unsettled => &mut d.unsettled_link,
-    }
-}
-
-#[inline]
-fn dl_add(list: &mut DList, arena: &mut Arena<Delivery>, id: DeliveryId, w: Which) {
+fn dl_add<W: Which>(list: &mut DList, arena: &mut Arena<Delivery>, id: DeliveryId) {
     let tail = list.tail;
-    {
-        let l = dlink(&mut arena[id], w);
-        l.prev = tail;
-        l.next = None;
-    }
+    *W::of(&mut arena[id]) = DLink { prev: tail, next: None };
     match tail {
-        Some(t) => dlink(&mut arena[t], w).next = Some(id),
+        Some(t) => W::of(&mut arena[t]).next = Some(id),
         None => list.head = Some(id),
     }
     list.tail = Some(id);
 }
 
-#[inline]
-fn dl_remove(list: &mut DList, arena: &mut Arena<Delivery>, id: DeliveryId, w: Which) {
-    let DLink { prev, next } = *dlink(&mut arena[id], w);
+#[inline(always)]
+fn dl_remove<W: Which>(list: &mut DList, arena: &mut Arena<Delivery>, id: DeliveryId) {
+    let DLink { prev, next } = std::mem::take(W::of(&mut arena[id]));
     match prev {
-        Some(p) => dlink(&mut arena[p], w).next = next,
+        Some(p) => W::of(&mut arena[p]).next = next,
         None => list.head = next,
     }
     match next {
-        Some(n) => dlink(&mut arena[n], w).prev = prev,
+        Some(n) => W::of(&mut arena[n]).prev = prev,
         None => list.tail = prev,
     }
-    *dlink(&mut arena[id], w) = DLink::default();
 }
 
 /// Delivery ids (transfer numbering) to deliveries, for one direction of a
-/// session. Ids are handed out in sequence, so this is a window.
+/// session. Ids are handed out in sequence, so this is a window: position
+/// `i` holds id `base + i`, and the window starts at its first delivery.
 #[derive(Default)]
 pub struct DeliveryMap {
     base: u32,
@@ -187,7 +198,18 @@ impl DeliveryMap {
         if self.slots.is_empty() {
             self.base = id;
         }
-        self.slots.push_back(Some(d));
+        let off = id.wrapping_sub(self.base) as usize;
+        if off < self.slots.len() {
+            // An id handed out again replaces its delivery (as in proton's
+            // hash of ids).
+            self.slots[off] = Some(d);
+        } else {
+            // Ids after the last one kept, settled already, leave gaps.
+            while self.slots.len() < off {
+                self.slots.push_back(None);
+            }
+            self.slots.push_back(Some(d));
+        }
         id
     }
     pub fn get(&self, id: u32) -> Option<DeliveryId> {
@@ -198,13 +220,29 @@ impl DeliveryMap {
         let off = id.wrapping_sub(self.base) as usize;
         if let Some(s) = self.slots.get_mut(off) {
             *s = None;
+            if off == 0 {
+                self.trim();
+            }
         }
+    }
+    /// Forget `id` if it names `d`.
+    #[inline]
+    pub fn del_if(&mut self, id: u32, d: DeliveryId) {
+        let off = id.wrapping_sub(self.base) as usize;
+        if let Some(s) = self.slots.get_mut(off) {
+            if *s == Some(d) {
+                *s = None;
+                if off == 0 {
+                    self.trim();
+                }
+            }
+        }
+    }
+    /// Drop the ids at the front that name nothing.
+    fn trim(&mut self) {
         while let Some(None) = self.slots.front() {
             self.slots.pop_front();
             self.base = self.base.wrapping_add(1);
-        }
-        while let Some(None) = self.slots.back() {
-            self.slots.pop_back();
         }
     }
     /// The ids in `first..=last` that name a delivery, in order (bounded by
@@ -489,6 +527,13 @@ impl Delivery {
         self.st_sent = false;
     }
 
+    /// [`Connection::preserve_delivery`], given whether a transport is
+    /// bound.
+    #[inline]
+    pub fn preserved(&self, bound: bool) -> bool {
+        !self.local.settled || (bound && (self.st_init || self.tpwork))
+    }
+
     /// Bytes buffered (not yet sent, or not yet read).
     pub fn pending(&self) -> usize {
         self.bytes.len() - self.head
@@ -546,6 +591,12 @@ pub struct Connection {
     pub collecting: bool,
     /// Events not yet handed to the collector.
     pub events: VecDeque<(EventType, Ctx)>,
+    /// The last event handed to the collector (set by the FFI layer, which
+    /// knows whether it is still the collector's last).
+    pub handed: Option<(EventType, Ctx)>,
+    /// An event repeating `handed` was put while `events` was empty: the
+    /// FFI layer hands it over unless the collector would drop it.
+    pub suppressed: bool,
     /// Objects whose release proton re-examines after a change (it takes
     /// and drops a reference); the FFI layer does that.
     pub recheck: Vec<Ctx>,
@@ -585,6 +636,8 @@ impl Connection {
             bound: false,
             collecting: false,
             events: VecDeque::new(),
+            handed: None,
+            suppressed: false,
             recheck: Vec::new(),
             created: VecDeque::new(),
             obj: 0,
@@ -597,11 +650,17 @@ impl Connection {
     /// Queue an event (dropped when nothing collects). An event that
     /// repeats the last one queued is dropped here: the collector would drop
     /// it anyway (it never queues an event twice in a row), and this saves
-    /// the trip.
-    #[inline]
+    /// the trip. One that repeats the last one handed over is held back
+    /// (`suppressed`) for the FFI layer to decide.
+    #[inline(always)]
     pub fn put(&mut self, ty: EventType, ctx: Ctx) {
-        if self.collecting && self.events.back() != Some(&(ty, ctx)) {
-            self.events.push_back((ty, ctx));
+        if !self.collecting {
+            return;
+        }
+        match self.events.back() {
+            Some(&last) if last == (ty, ctx) => {}
+            None if self.handed == Some((ty, ctx)) => self.suppressed = true,
+            _ => self.events.push_back((ty, ctx)),
         }
     }
 
@@ -733,6 +792,8 @@ impl Connection {
     /// A collector was set: every endpoint's INIT event is (re)posted.
     pub fn collect(&mut self, collecting: bool) {
         self.collecting = collecting;
+        self.handed = None;
+        self.suppressed = false;
         for i in 0..self.endpoints.len() {
             let r = self.endpoints[i];
             let ty = match r {
@@ -1043,7 +1104,7 @@ impl Connection {
         // A destroyed delivery's slot still holds it (with its buffers):
         // it is reset rather than a new one built.
         let id = self.deliveries.insert_reusing(|| Delivery::new(l, tag, obj), |d| d.reuse(l, tag, obj));
-        dl_add(&mut self.links[l].unsettled, &mut self.deliveries, id, Which::Unsettled);
+        dl_add::<Unsettled>(&mut self.links[l].unsettled, &mut self.deliveries, id);
         let link = &mut self.links[l];
         if link.current.is_none() {
             link.current = Some(id);
@@ -1057,17 +1118,9 @@ impl Connection {
     }
 
     #[inline]
-    fn add_work(&mut self, d: DeliveryId) {
-        if !self.deliveries[d].work {
-            dl_add(&mut self.work, &mut self.deliveries, d, Which::Work);
-            self.deliveries[d].work = true;
-        }
-    }
-
-    #[inline]
     fn clear_work(&mut self, d: DeliveryId) {
         if self.deliveries[d].work {
-            dl_remove(&mut self.work, &mut self.deliveries, d, Which::Work);
+            dl_remove::<Work>(&mut self.work, &mut self.deliveries, d);
             self.deliveries[d].work = false;
         }
     }
@@ -1076,17 +1129,20 @@ impl Connection {
     pub fn work_update(&mut self, d: DeliveryId) {
         let dl = &self.deliveries[d];
         let link = &self.links[dl.link];
-        let current = link.current == Some(d);
-        if dl.updated && !dl.local.settled {
-            self.add_work(d);
-        } else if current {
-            if link.is_sender {
-                if link.credit > 0 { self.add_work(d) } else { self.clear_work(d) }
-            } else {
-                self.add_work(d);
-            }
+        let work = if dl.updated && !dl.local.settled {
+            true
+        } else if link.current == Some(d) {
+            !link.is_sender || link.credit > 0
         } else {
-            self.clear_work(d);
+            false
+        };
+        if work != dl.work {
+            if work {
+                dl_add::<Work>(&mut self.work, &mut self.deliveries, d);
+            } else {
+                dl_remove::<Work>(&mut self.work, &mut self.deliveries, d);
+            }
+            self.deliveries[d].work = work;
         }
     }
 
@@ -1094,7 +1150,7 @@ impl Connection {
     #[inline]
     pub fn add_tpwork(&mut self, d: DeliveryId) {
         if !self.deliveries[d].tpwork {
-            dl_add(&mut self.tpwork, &mut self.deliveries, d, Which::TpWork);
+            dl_add::<TpWork>(&mut self.tpwork, &mut self.deliveries, d);
             self.deliveries[d].tpwork = true;
         }
         self.modified(EpRef::Conn, true);
@@ -1103,7 +1159,7 @@ impl Connection {
     #[inline]
     pub fn clear_tpwork(&mut self, d: DeliveryId) {
         if self.deliveries[d].tpwork {
-            dl_remove(&mut self.tpwork, &mut self.deliveries, d, Which::TpWork);
+            dl_remove::<TpWork>(&mut self.tpwork, &mut self.deliveries, d);
             self.deliveries[d].tpwork = false;
             self.recheck.push(Ctx::Delivery(d));
         }
@@ -1251,8 +1307,7 @@ impl Connection {
     /// Whether a delivery whose C object lost its last reference must stay
     /// (`pni_preserve_delivery`).
     pub fn preserve_delivery(&self, d: DeliveryId) -> bool {
-        let dl = &self.deliveries[d];
-        !dl.local.settled || (self.bound && (dl.st_init || dl.tpwork))
+        self.deliveries[d].preserved(self.bound)
     }
 
     /// Forget a delivery for good (its C object is being destroyed or
@@ -1263,7 +1318,7 @@ impl Connection {
         self.clear_tpwork(d);
         self.clear_work(d);
         if let Some(link) = self.links.get_mut(l) {
-            dl_remove(&mut link.unsettled, &mut self.deliveries, d, Which::Unsettled);
+            dl_remove::<Unsettled>(&mut link.unsettled, &mut self.deliveries, d);
             if link.current == Some(d) {
                 link.current = None;
             }
@@ -1273,9 +1328,7 @@ impl Connection {
                 let id = dl.st_id;
                 if let Some(ssn) = self.sessions.get_mut(s) {
                     let map = if is_sender { &mut ssn.outgoing } else { &mut ssn.incoming };
-                    if map.get(id) == Some(d) {
-                        map.del(id);
-                    }
+                    map.del_if(id, d);
                 }
             }
         }
@@ -1294,33 +1347,33 @@ impl Connection {
         None
     }
 
+    /// A delivery with its link and session, borrowed together.
+    #[inline]
+    pub fn delivery_parts(&mut self, d: DeliveryId) -> (&mut Delivery, &mut Link, &mut Session) {
+        let dl = &mut self.deliveries[d];
+        let link = &mut self.links[dl.link];
+        let ssn = &mut self.sessions[link.session];
+        (dl, link, ssn)
+    }
+
     /// `pn_delivery_map_del` for a delivery known to the transport.
     pub fn map_del(&mut self, d: DeliveryId) {
-        let dl = &mut self.deliveries[d];
+        let (dl, link, ssn) = self.delivery_parts(d);
         if !dl.st_init {
             return;
         }
         dl.st_init = false;
         dl.st_sending = false;
         dl.st_sent = false;
-        let id = dl.st_id;
-        let link = &self.links[dl.link];
-        let (is_sender, s) = (link.is_sender, link.session);
-        let ssn = &mut self.sessions[s];
-        let map = if is_sender { &mut ssn.outgoing } else { &mut ssn.incoming };
-        if map.get(id) == Some(d) {
-            map.del(id);
-        }
+        let map = if link.is_sender { &mut ssn.outgoing } else { &mut ssn.incoming };
+        map.del_if(dl.st_id, d);
     }
 
     /// `pni_delivery_map_push`: number the delivery for the wire.
     pub fn map_push(&mut self, d: DeliveryId) -> u32 {
-        let link = &self.links[self.deliveries[d].link];
-        let (is_sender, s) = (link.is_sender, link.session);
-        let ssn = &mut self.sessions[s];
-        let map = if is_sender { &mut ssn.outgoing } else { &mut ssn.incoming };
+        let (dl, link, ssn) = self.delivery_parts(d);
+        let map = if link.is_sender { &mut ssn.outgoing } else { &mut ssn.incoming };
         let id = map.push(d);
-        let dl = &mut self.deliveries[d];
         dl.st_id = id;
         dl.st_init = true;
         dl.st_sending = false;
@@ -1353,6 +1406,17 @@ mod tests {
         assert_eq!(m.get(10), None);
         assert_eq!(m.get(11), Some(ids[1]));
         assert_eq!(m.range(0, u32::MAX).count(), 4);
+        // The last ids settled first: the next id still finds its delivery.
+        m.del(14);
+        m.del(13);
+        assert_eq!(m.push(ids[0]), 15);
+        assert_eq!(m.get(15), Some(ids[0]));
+        assert_eq!(m.get(13), None);
+        assert_eq!(m.range(11, 15).map(|(i, _)| i).collect::<Vec<_>>(), vec![11, 12, 15]);
+        m.del(11);
+        m.del(12);
+        assert_eq!(m.get(15), Some(ids[0]));
+        assert_eq!(m.len(), 1);
     }
 
     #[test]

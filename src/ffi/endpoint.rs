@@ -58,6 +58,9 @@ pub struct ConnObj {
     pub delivery_pool: Vec<*mut DeliveryObj>,
     /// Scratch list for [`sync`] (kept to avoid an allocation per call).
     pub fresh: Vec<*mut c_void>,
+    /// Where the engine's `handed` event went: the collector, its stamp
+    /// just after, and the context object.
+    pub handed_to: (*mut pn_collector_t, u64, *mut c_void),
 }
 
 /// The C side of a session.
@@ -390,17 +393,15 @@ unsafe extern "C" fn link_finalize(object: *mut c_void) {
     }
 }
 
-/// `pni_connection_live` and friends: whether a link's delivery may be
-/// kept alive.
-unsafe fn link_live(conn: *mut ConnObj, l: LinkId) -> bool {
+/// `pni_link_live`: whether a link's delivery may be kept alive.
+unsafe fn link_live(conn: *mut ConnObj, link: &crate::engine::Link) -> bool {
     // SAFETY: `conn` is live (caller).
     unsafe {
-        let e = &(*conn).engine;
-        let Some(link) = e.links.get(l) else { return false };
         if link.ep.freed {
             // A freed link keeps no deliveries the application let go.
             return false;
         }
+        let e = &(*conn).engine;
         let lobj = link.obj as *mut c_void;
         let sobj = e.sessions.get(link.session).map_or(ptr::null_mut(), |s| s.obj as *mut c_void);
         pn_object_refcount(conn.cast()) > 1
@@ -409,11 +410,43 @@ unsafe fn link_live(conn: *mut ConnObj, l: LinkId) -> bool {
     }
 }
 
+/// Whether taking a reference to a link and dropping it again changes
+/// nothing: a referenced link only counts up and down; an unreferenced one
+/// takes a reference to its session (which may take one to the connection)
+/// and, when the count falls back to zero, its finalizer keeps it and gives
+/// that reference back, as long as the link and its session keep themselves.
+///
+/// # Safety
+/// `conn` must be live and `link` one of its live link objects.
+unsafe fn link_ref_pair_is_noop(conn: *mut ConnObj, link: *mut LinkObj) -> bool {
+    // SAFETY: per the contract.
+    unsafe {
+        if (*link).referenced {
+            return true;
+        }
+        let e = &(*conn).engine;
+        let Some(l) = e.links.get((*link).id) else { return false };
+        if l.ep.freed && l.ep.refcount <= 0 {
+            return false;
+        }
+        let Some(s) = e.sessions.get(l.session) else { return false };
+        let sobj = s.obj as *mut SessionObj;
+        if sobj.is_null() || (*sobj).dying {
+            return false;
+        }
+        // While the pair is in flight the session or the connection holds
+        // one more reference, so the link's finalizer finds its session
+        // live; an unreferenced session goes through its finalizer too.
+        (*sobj).referenced || !s.ep.freed || s.ep.refcount > 0
+    }
+}
+
 /// Re-examine a live delivery's release the way proton does, by taking a
 /// reference and dropping it, unless that would change nothing: when C
 /// holds the delivery (the pair only counts up and down), when it has no
 /// link, or when its one reference is its parent's and the finalizer would
-/// keep it (and its link and session would keep themselves in turn).
+/// keep it (and its link and session would keep themselves in turn). When
+/// the finalizer would release it, it is released here directly.
 ///
 /// # Safety
 /// `object` must be a live delivery object with no borrow of its
@@ -422,25 +455,75 @@ pub(crate) unsafe fn recheck_delivery(object: *mut c_void) {
     let d = object.cast::<DeliveryObj>();
     // SAFETY: per the contract.
     unsafe {
-        if pn_object_refcount(d.cast()) <= 0 || (*d).referenced {
-            return;
-        }
-        let link = delivery_link_obj(d);
-        if link.is_null() {
+        let refcount = pn_object_refcount(d.cast());
+        if refcount <= 0 || (*d).referenced {
             return;
         }
         let conn = (*d).conn;
-        let id = (*d).id;
-        let kept = (*conn).engine.deliveries.get(id).is_some_and(|dl| {
-            let sobj = session_obj(conn, dl.link);
-            !sobj.is_null()
-                && !(*sobj.cast::<SessionObj>()).dying
-                && link_live(conn, dl.link)
-                && (*conn).engine.preserve_delivery(id)
-        });
+        let e = &(*conn).engine;
+        let Some(dl) = e.deliveries.get((*d).id) else { return };
+        let Some(l) = e.links.get(dl.link) else { return };
+        let link = l.obj as *mut c_void;
+        if link.is_null() {
+            return;
+        }
+        if !dl.preserved(e.bound) {
+            if refcount != 1 {
+                pn_incref(d.cast());
+                pn_decref(d.cast());
+                return;
+            }
+            // What the pair would do: the delivery takes a reference to its
+            // link, drops to zero, is released by its finalizer, and gives
+            // the link reference back.
+            let pair = !link_ref_pair_is_noop(conn, link.cast());
+            if pair {
+                pn_incref(link);
+            }
+            if !release_delivery(d) {
+                ptr::drop_in_place(d);
+                super::object::pn_object_free(d.cast());
+            }
+            if pair {
+                pn_decref(link);
+            }
+            return;
+        }
+        // Kept by the finalizer (pni_link_live), the link and session
+        // keeping themselves.
+        let sobj = e.sessions.get(l.session).map_or(ptr::null_mut(), |s| s.obj as *mut c_void);
+        let kept = !sobj.is_null()
+            && !(*sobj.cast::<SessionObj>()).dying
+            && !l.ep.freed
+            && (pn_object_refcount(conn.cast()) > 1 || pn_object_refcount(sobj) > 1 || pn_object_refcount(link) > 1);
         if !kept {
             pn_incref(d.cast());
             pn_decref(d.cast());
+        }
+    }
+}
+
+/// The release of a delivery whose count fell to zero and that is not kept
+/// (the second half of its finalizer): the engine forgets it, and the object
+/// goes to the connection's pool (true: with one reference, the pool's) or
+/// its value is dropped (false: the caller frees the memory).
+///
+/// # Safety
+/// `d` must be a live delivery object with no borrow of its connection
+/// active.
+unsafe fn release_delivery(d: *mut DeliveryObj) -> bool {
+    // SAFETY: per the contract.
+    unsafe {
+        let conn = (*d).conn;
+        (*conn).engine.destroy_delivery((*d).id);
+        free_obj((*d).record.cast());
+        (*d).record = ptr::null_mut();
+        if pn_object_refcount(conn.cast()) > 1 && (*conn).delivery_pool.len() < 1024 {
+            // Kept for the connection's next delivery, as proton does.
+            (*conn).delivery_pool.push(d);
+            true
+        } else {
+            false
         }
     }
 }
@@ -450,24 +533,21 @@ unsafe extern "C" fn delivery_finalize(object: *mut c_void) {
     // SAFETY: called through the delivery class when its count is 0.
     unsafe {
         let conn = (*d).conn;
-        let id = (*d).id;
-        let link_obj = delivery_link_obj(d);
-        if let Some(dl) = (*conn).engine.deliveries.get(id) {
-            let l = dl.link;
-            if link_live(conn, l) && (*conn).engine.preserve_delivery(id) && (*d).referenced {
-                (*d).referenced = false;
-                pn_object_incref(object);
-                pn_decref(link_obj);
-                return;
+        let e = &(*conn).engine;
+        let mut link_obj = ptr::null_mut();
+        if let Some(dl) = e.deliveries.get((*d).id) {
+            if let Some(l) = e.links.get(dl.link) {
+                link_obj = l.obj as *mut c_void;
+                if (*d).referenced && link_live(conn, l) && dl.preserved(e.bound) {
+                    (*d).referenced = false;
+                    pn_object_incref(object);
+                    pn_decref(link_obj);
+                    return;
+                }
             }
-            (*conn).engine.destroy_delivery(id);
         }
         let referenced = (*d).referenced;
-        free_obj((*d).record.cast());
-        (*d).record = ptr::null_mut();
-        if pn_object_refcount(conn.cast()) > 1 && (*conn).delivery_pool.len() < 1024 {
-            // Kept for the connection's next delivery, as proton does.
-            (*conn).delivery_pool.push(d);
+        if release_delivery(d) {
             pn_object_incref(object);
         } else {
             ptr::drop_in_place(d);
@@ -510,7 +590,7 @@ pub(crate) unsafe fn sync(conn: *mut ConnObj) {
     // SAFETY: per the contract.
     unsafe {
         let e = &(*conn).engine;
-        if !(e.created.is_empty() && e.events.is_empty() && e.recheck.is_empty()) {
+        if !(e.created.is_empty() && e.events.is_empty() && e.recheck.is_empty() && !e.suppressed) {
             sync_changes(conn);
         }
     }
@@ -522,6 +602,35 @@ pub(crate) unsafe fn sync(conn: *mut ConnObj) {
 /// As for [`sync`].
 #[inline(never)]
 unsafe fn sync_changes(conn: *mut ConnObj) {
+    // SAFETY: per the contract; each step re-borrows, as the class
+    // functions called in between may reach the connection too.
+    unsafe {
+        if !(*conn).engine.created.is_empty() {
+            make_objects(conn);
+        }
+        drain_pending(conn);
+        while let Some(ctx) = (*conn).engine.recheck.pop() {
+            let (_, obj) = ctx_object(conn, ctx);
+            if obj.is_null() {
+                continue;
+            }
+            if let Ctx::Delivery(_) = ctx {
+                recheck_delivery(obj);
+            } else if pn_object_refcount(obj) > 0 {
+                pn_incref(obj);
+                pn_decref(obj);
+            }
+            drain_pending(conn);
+        }
+    }
+}
+
+/// Make the C objects of the entities the engine created, hand the queued
+/// events over, and release the new objects (see [`sync`]).
+///
+/// # Safety
+/// As for [`sync`].
+unsafe fn make_objects(conn: *mut ConnObj) {
     // SAFETY: per the contract; each step re-borrows, as the class
     // functions called in between may reach the connection too.
     unsafe {
@@ -566,8 +675,24 @@ unsafe fn sync_changes(conn: *mut ConnObj) {
                         }
                         None => new_object(DeliveryObj { conn, id, referenced: true, record: ptr::null_mut() }),
                     };
-                    (&mut (*conn).engine.deliveries)[id].obj = o as usize;
-                    let link = delivery_link_obj(o);
+                    let e = &mut (*conn).engine;
+                    let dl = &mut e.deliveries[id];
+                    dl.obj = o as usize;
+                    let dl = &*dl;
+                    let l = e.links.get(dl.link);
+                    let link = l.map_or(ptr::null_mut(), |x| x.obj as *mut c_void);
+                    if !link.is_null()
+                        && l.is_some_and(|x| !x.ep.freed)
+                        && dl.preserved(e.bound)
+                        && link_ref_pair_is_noop(conn, link.cast())
+                    {
+                        // Where proton's constructor ends (it references
+                        // the link, and the finalizer keeps the delivery and
+                        // gives the reference back): only the parent holds
+                        // it. An event naming it references it as usual.
+                        (*o).referenced = false;
+                        continue;
+                    }
                     pn_incref(link);
                     o.cast()
                 }
@@ -575,43 +700,73 @@ unsafe fn sync_changes(conn: *mut ConnObj) {
             };
             fresh.push(obj);
         }
-        drain_events(conn);
-        for obj in fresh.drain(..) {
-            pn_decref(obj);
-        }
-        (*conn).fresh = fresh;
-        drain_events(conn);
-        while let Some(ctx) = (*conn).engine.recheck.pop() {
-            let (_, obj) = ctx_object(conn, ctx);
-            if obj.is_null() {
-                continue;
-            }
-            if let Ctx::Delivery(_) = ctx {
-                recheck_delivery(obj);
-            } else if pn_object_refcount(obj) > 0 {
-                pn_incref(obj);
+        if !fresh.is_empty() {
+            drain_pending(conn);
+            for obj in fresh.drain(..) {
                 pn_decref(obj);
             }
+        }
+        (*conn).fresh = fresh;
+    }
+}
+
+/// [`drain_events`] when there is something to hand over.
+#[inline(always)]
+unsafe fn drain_pending(conn: *mut ConnObj) {
+    // SAFETY: `conn` is live (caller).
+    unsafe {
+        let e = &(*conn).engine;
+        if !e.events.is_empty() || e.suppressed {
             drain_events(conn);
         }
     }
 }
 
-/// Move the engine's queued events into the collector.
+/// Move the engine's queued events into the collector. A held-back repeat
+/// of the last event handed over goes first, unless that event is still the
+/// collector's last (which would drop it).
+#[inline(never)]
 unsafe fn drain_events(conn: *mut ConnObj) {
     // SAFETY: `conn` is live (caller); collector_put only takes references.
     unsafe {
-        while let Some((ty, ctx)) = (*conn).engine.events.pop_front() {
-            let coll = (*conn).collector;
-            if coll.is_null() {
-                continue;
+        if (*conn).engine.suppressed {
+            (*conn).engine.suppressed = false;
+            if let Some((ty, ctx)) = (*conn).engine.handed {
+                let coll = (*conn).collector;
+                let (c, stamp, obj) = (*conn).handed_to;
+                let tail = !coll.is_null()
+                    && coll == c
+                    && (*coll.cast::<CollectorObj>()).stamp() == stamp
+                    && ctx_object(conn, ctx).1 == obj;
+                if !tail {
+                    hand_over(conn, ty, ctx);
+                }
             }
-            let (clazz, obj) = ctx_object(conn, ctx);
-            if obj.is_null() {
-                continue;
-            }
-            collector_put(coll.cast::<CollectorObj>(), clazz, obj, ty);
         }
+        while let Some((ty, ctx)) = (*conn).engine.events.pop_front() {
+            hand_over(conn, ty, ctx);
+        }
+    }
+}
+
+/// Put an event into the connection's collector.
+#[inline]
+unsafe fn hand_over(conn: *mut ConnObj, ty: crate::engine::EventType, ctx: Ctx) {
+    // SAFETY: `conn` is live (caller); collector_put only takes references.
+    unsafe {
+        let coll = (*conn).collector;
+        if coll.is_null() {
+            return;
+        }
+        let (clazz, obj) = ctx_object(conn, ctx);
+        if obj.is_null() {
+            (*conn).engine.handed = None;
+            return;
+        }
+        let c = coll.cast::<CollectorObj>();
+        collector_put(c, clazz, obj, ty);
+        (*conn).engine.handed = Some((ty, ctx));
+        (*conn).handed_to = (coll, (*c).stamp(), obj);
     }
 }
 
@@ -626,6 +781,7 @@ pub(crate) fn new_connection() -> *mut ConnObj {
         driver: ptr::null_mut(),
         delivery_pool: Vec::new(),
         fresh: Vec::new(),
+        handed_to: (ptr::null_mut(), 0, ptr::null_mut()),
     });
     // SAFETY: `c` is the fresh, live object.
     unsafe { (*c).engine.obj = c as usize };

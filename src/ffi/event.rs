@@ -285,11 +285,22 @@ pub struct CollectorObj {
     prev: *mut EventObj,
     freed: bool,
     pool: Rc<RefCell<EventPool>>,
+    /// Counts the changes to the last event queued (see
+    /// [`CollectorObj::stamp`]).
+    changes: u64,
 }
 
 impl Default for CollectorObj {
     fn default() -> Self {
-        CollectorObj { events: VecDeque::new(), prev: ptr::null_mut(), freed: false, pool: Rc::default() }
+        CollectorObj { events: VecDeque::new(), prev: ptr::null_mut(), freed: false, pool: Rc::default(), changes: 0 }
+    }
+}
+
+impl CollectorObj {
+    /// A value that changes whenever an event is queued or the last one is
+    /// taken: while it stays the same, so does the last event queued.
+    pub(crate) fn stamp(&self) -> u64 {
+        self.changes
     }
 }
 
@@ -446,6 +457,7 @@ pub(crate) unsafe fn collector_put_raw(
         };
         class_incref(clazz, context);
         (*coll).events.push_back(e);
+        (*coll).changes += 1;
         e
     }
 }
@@ -617,7 +629,11 @@ pub unsafe extern "C" fn pn_collector_peek(collector: *mut pn_collector_t) -> *m
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pn_collector_pop(collector: *mut pn_collector_t) -> bool {
     guard(|| {
-        let Some(e) = try_mut!(collector).events.pop_front() else { return false };
+        let c = try_mut!(collector);
+        let Some(e) = c.events.pop_front() else { return false };
+        if c.events.is_empty() {
+            c.changes += 1;
+        }
         // SAFETY: the queue's reference is dropped; no borrow is live.
         unsafe { pn_decref(e.cast()) };
         true
@@ -640,6 +656,9 @@ pub unsafe extern "C" fn pn_collector_next(collector: *mut pn_collector_t) -> *m
         }
         let c = try_mut!(collector);
         let next = c.events.pop_front().unwrap_or(ptr::null_mut());
+        if !next.is_null() && c.events.is_empty() {
+            c.changes += 1;
+        }
         c.prev = next;
         pn_event_t::from_target(next)
     })

@@ -285,7 +285,30 @@ impl<'a> FieldReader<'a> {
         self.raw();
     }
 
+    /// The next field's first bytes, when there are `n` of them.
+    #[inline(always)]
+    fn head<const N: usize>(&self) -> Option<&'a [u8; N]> {
+        self.buf.get(self.pos..self.pos + N).and_then(|b| b.try_into().ok())
+    }
+
+    // uint, boolean and binary read their common encodings directly (the
+    // fields of every transfer); anything else takes the general way.
+    #[inline]
     pub fn uint(&mut self) -> Option<u32> {
+        match self.head::<1>() {
+            None => return None,
+            Some(&[0x43]) => {
+                self.pos += 1;
+                return Some(0);
+            }
+            Some(&[0x52]) => {
+                if let Some(&[_, v]) = self.head::<2>() {
+                    self.pos += 2;
+                    return Some(v as u32);
+                }
+            }
+            _ => {}
+        }
         self.opt(Decoder::read_uint)
     }
     pub fn ulong(&mut self) -> Option<u64> {
@@ -297,8 +320,24 @@ impl<'a> FieldReader<'a> {
     pub fn ubyte(&mut self) -> Option<u8> {
         self.opt(Decoder::read_ubyte)
     }
+    #[inline]
     pub fn boolean(&mut self) -> Option<bool> {
-        self.opt(Decoder::read_bool)
+        match self.head::<1>() {
+            None => None,
+            Some(&[0x41]) => {
+                self.pos += 1;
+                Some(true)
+            }
+            Some(&[0x42]) => {
+                self.pos += 1;
+                Some(false)
+            }
+            Some(&[0x40]) => {
+                self.pos += 1;
+                None
+            }
+            _ => self.opt(Decoder::read_bool),
+        }
     }
     pub fn string(&mut self) -> Option<&'a [u8]> {
         self.opt(Decoder::read_string)
@@ -306,7 +345,15 @@ impl<'a> FieldReader<'a> {
     pub fn symbol(&mut self) -> Option<&'a [u8]> {
         self.opt(Decoder::read_symbol)
     }
+    #[inline]
     pub fn binary(&mut self) -> Option<&'a [u8]> {
+        if let Some(&[0xa0, n]) = self.head::<2>() {
+            let start = self.pos + 2;
+            if let Some(b) = self.buf.get(start..start + n as usize) {
+                self.pos = start + n as usize;
+                return Some(b);
+            }
+        }
         self.opt(Decoder::read_binary)
     }
     /// The next field decoded into a tree (cleared first; left empty when

@@ -1311,21 +1311,31 @@ fn batchable(d: &Disposition) -> bool {
 
 /// `pni_post_disp`: send (or batch) a delivery's local state.
 fn post_disp(st: &mut TransportState, conn: &mut Connection, d: DeliveryId) {
-    let dl = &conn.deliveries[d];
-    let l = dl.link;
-    let s = conn.links[l].session;
+    let (dl, link, ssn) = conn.delivery_parts(d);
+    let s = link.session;
+    let role = !link.is_sender;
+    let (id, code, settled) = (dl.st_id, dl.local.type_, dl.local.settled);
+    let ch = ssn.local_channel as u16;
+    let batch = batchable(&dl.local);
+    let b = ssn.disp;
+    if batch && b.active && code == b.code && settled == b.settled && b.role == role {
+        // Extends the batch.
+        if id == b.first.wrapping_sub(1) {
+            ssn.disp.first = id;
+            conn.modified(EpRef::Session(s), false);
+            return;
+        } else if id == b.last.wrapping_add(1) {
+            ssn.disp.last = id;
+            conn.modified(EpRef::Session(s), false);
+            return;
+        }
+    }
     conn.modified(EpRef::Session(s), false);
-    let dl = &conn.deliveries[d];
-    let role = !conn.links[l].is_sender;
-    let id = dl.st_id;
-    let code = dl.local.type_;
-    let settled = dl.local.settled;
     if code == 0 && !settled {
         return;
     }
-    let ch = conn.sessions[s].local_channel as u16;
-    if !batchable(&dl.local) {
-        let data = disposition_data(&dl.local);
+    if !batch {
+        let data = disposition_data(&conn.deliveries[d].local);
         post_frame(st, ch, &[], |e| {
             let mut f = Fields::begin(e, spec::disposition::DESCRIPTOR);
             f.boolean(role).uint(id).absent().flag(settled);
@@ -1345,16 +1355,6 @@ fn post_disp(st: &mut TransportState, conn: &mut Connection, d: DeliveryId) {
         });
         return;
     }
-    let b = conn.sessions[s].disp;
-    if b.active && code == b.code && settled == b.settled && b.role == role {
-        if id == b.first.wrapping_sub(1) {
-            conn.sessions[s].disp.first = id;
-            return;
-        } else if id == b.last.wrapping_add(1) {
-            conn.sessions[s].disp.last = id;
-            return;
-        }
-    }
     if b.active {
         flush_disp(st, conn, s);
     }
@@ -1364,106 +1364,172 @@ fn post_disp(st: &mut TransportState, conn: &mut Connection, d: DeliveryId) {
 fn process_tpwork(st: &mut TransportState, conn: &mut Connection) -> Result<(), Err> {
     let mut cur = conn.tpwork.head;
     while let Some(d) = cur {
-        cur = conn.deliveries[d].tpwork_link.next;
-        let l = conn.deliveries[d].link;
-        let settle = if conn.links[l].is_sender { tpwork_sender(st, conn, d)? } else { tpwork_receiver(st, conn, d) };
+        let dl = &conn.deliveries[d];
+        cur = dl.tpwork_link.next;
+        let is_sender = conn.links[dl.link].is_sender;
+        let settle = if is_sender { tpwork_sender(st, conn, d)? } else { tpwork_receiver(st, conn, d) };
         if settle {
-            // pn_full_settle
+            // pn_full_settle (clearing the work queues the delivery's
+            // release for re-examination)
             conn.clear_tpwork(d);
             conn.map_del(d);
-            conn.recheck.push(Ctx::Delivery(d));
-        } else if !conn.delivery_buffered(d) {
-            conn.clear_tpwork(d);
+        } else {
+            let dl = &conn.deliveries[d];
+            let buffered = is_sender && !dl.local.settled && !dl.st_sent && (dl.done || dl.pending() > 0);
+            if !buffered {
+                conn.clear_tpwork(d);
+            }
         }
     }
     Ok(())
 }
 
 fn tpwork_receiver(st: &mut TransportState, conn: &mut Connection, d: DeliveryId) -> bool {
-    let l = conn.deliveries[d].link;
-    let s = conn.links[l].session;
-    if c16(conn.sessions[s].local_channel) >= 0 && !conn.deliveries[d].remote.settled && conn.deliveries[d].st_init {
+    let (dl, link, ssn) = conn.delivery_parts(d);
+    let (l, s) = (dl.link, link.session);
+    let settled = dl.local.settled;
+    let disp = c16(ssn.local_channel) >= 0 && !dl.remote.settled && dl.st_init;
+    let flow = ssn.incoming_window == 0 && h32(link.local_handle) >= 0;
+    if disp {
         post_disp(st, conn, d);
     }
-    if conn.sessions[s].incoming_window == 0 && h32(conn.links[l].local_handle) >= 0 {
+    if flow {
         let iw = session_incoming_window(st, &conn.sessions[s]);
         if iw > 0 {
             post_flow(st, conn, s, Some(l));
         }
     }
-    conn.deliveries[d].local.settled
+    settled
 }
 
 fn tpwork_sender(st: &mut TransportState, conn: &mut Connection, d: DeliveryId) -> Result<bool, Err> {
-    let l = conn.deliveries[d].link;
-    let s = conn.links[l].session;
-    {
-        let dl = &conn.deliveries[d];
-        if dl.aborted && !dl.st_sending {
-            // Aborted before anything was sent: dropped; the credit is back.
-            let dl = &mut conn.deliveries[d];
-            dl.st_sent = true;
-            conn.put(EventType::PN_LINK_FLOW, Ctx::Link(l));
-            return Ok(true);
-        }
+    let (dl, link, ssn) = conn.delivery_parts(d);
+    let l = dl.link;
+    if dl.aborted && !dl.st_sending {
+        // Aborted before anything was sent: dropped; the credit is back.
+        dl.st_sent = true;
+        conn.put(EventType::PN_LINK_FLOW, Ctx::Link(l));
+        return Ok(true);
     }
     let mut xfr_posted = false;
-    let ch = conn.sessions[s].local_channel;
-    let handle = conn.links[l].local_handle;
-    if c16(ch) >= 0 && h32(handle) >= 0 {
-        let dl = &conn.deliveries[d];
-        if !dl.st_sent
-            && (dl.done || dl.pending() > 0)
-            && conn.sessions[s].remote_incoming_window > 0
-            && conn.links[l].link_credit > 0
-        {
-            if !dl.st_init {
-                conn.map_push(d);
-            }
-            let dl = &conn.deliveries[d];
-            let code = dl.local.type_;
-            let state = if code != 0 { Some(disposition_data(&dl.local)) } else { None };
-            let window = conn.sessions[s].remote_incoming_window;
-            let (count, sent) = post_transfer(
-                st,
-                ch as u16,
-                handle as u32,
-                dl.st_id,
-                dl.bytes(),
-                &dl.tag,
-                dl.local.settled,
-                !dl.done,
-                window,
-                code,
-                state.as_ref(),
-                dl.aborted,
-            );
-            xfr_posted = true;
-            let ssn = &mut conn.sessions[s];
-            ssn.outgoing_transfer_count = ssn.outgoing_transfer_count.wrapping_add(count);
-            ssn.remote_incoming_window = ssn.remote_incoming_window.wrapping_sub(count);
-            ssn.outgoing_bytes = ssn.outgoing_bytes.saturating_sub(sent);
-            let dl = &mut conn.deliveries[d];
-            dl.consume(sent);
-            dl.st_sending = true;
-            if dl.pending() == 0 && dl.done {
-                dl.st_sent = true;
-                let link = &mut conn.links[l];
-                link.delivery_count = link.delivery_count.wrapping_add(1);
-                link.link_credit = link.link_credit.wrapping_sub(1);
-                link.queued -= 1;
-                let ssn = &mut conn.sessions[s];
-                ssn.outgoing_deliveries = ssn.outgoing_deliveries.saturating_sub(1);
-            }
-            conn.put(EventType::PN_LINK_FLOW, Ctx::Link(l));
+    let ch = ssn.local_channel;
+    let handle = link.local_handle;
+    if c16(ch) >= 0
+        && h32(handle) >= 0
+        && !dl.st_sent
+        && (dl.done || dl.pending() > 0)
+        && ssn.remote_incoming_window > 0
+        && link.link_credit > 0
+    {
+        if !dl.st_init {
+            // pni_delivery_map_push
+            dl.st_id = ssn.outgoing.push(d);
+            dl.st_init = true;
+            dl.st_sending = false;
+            dl.st_sent = false;
+        }
+        let code = dl.local.type_;
+        let state = if code != 0 { Some(disposition_data(&dl.local)) } else { None };
+        let (count, sent) = post_transfer(
+            st,
+            ch as u16,
+            handle as u32,
+            dl.st_id,
+            dl.bytes(),
+            &dl.tag,
+            dl.local.settled,
+            !dl.done,
+            ssn.remote_incoming_window,
+            code,
+            state.as_ref(),
+            dl.aborted,
+        );
+        xfr_posted = true;
+        ssn.outgoing_transfer_count = ssn.outgoing_transfer_count.wrapping_add(count);
+        ssn.remote_incoming_window = ssn.remote_incoming_window.wrapping_sub(count);
+        ssn.outgoing_bytes = ssn.outgoing_bytes.saturating_sub(sent);
+        dl.consume(sent);
+        dl.st_sending = true;
+        if dl.pending() == 0 && dl.done {
+            dl.st_sent = true;
+            link.delivery_count = link.delivery_count.wrapping_add(1);
+            link.link_credit = link.link_credit.wrapping_sub(1);
+            link.queued -= 1;
+            ssn.outgoing_deliveries = ssn.outgoing_deliveries.saturating_sub(1);
         }
     }
-    let dl = &conn.deliveries[d];
-    if c16(ch) >= 0 && !dl.remote.settled && dl.st_init && dl.st_sent && !xfr_posted {
+    let disp = c16(ch) >= 0 && !dl.remote.settled && dl.st_init && dl.st_sent && !xfr_posted;
+    let settle = dl.local.settled && dl.st_init && dl.st_sent;
+    if xfr_posted {
+        conn.put(EventType::PN_LINK_FLOW, Ctx::Link(l));
+    }
+    if disp {
         post_disp(st, conn, d);
     }
-    let dl = &conn.deliveries[d];
-    Ok(dl.local.settled && dl.st_init && dl.st_sent)
+    Ok(settle)
+}
+
+/// A uint in its smallest encoding (as `Encoder::put_uint`); returns the
+/// bytes written into `b`.
+#[inline(always)]
+fn uint_bytes(b: &mut [u8], v: u32) -> usize {
+    match v {
+        0 => {
+            b[0] = 0x43;
+            1
+        }
+        1..=255 => {
+            b[0] = 0x52;
+            b[1] = v as u8;
+            2
+        }
+        _ => {
+            b[0] = 0x70;
+            b[1..5].copy_from_slice(&v.to_be_bytes());
+            5
+        }
+    }
+}
+
+/// Write the transfer performative of a delivery without a state (the
+/// usual case) straight into `out`, byte for byte as [`Fields`] writes it:
+/// `@transfer [handle, id, tag, 0, settled?, more?, -, -, -, aborted?]`
+/// with absent trailing fields left out. False (nothing written) when the
+/// fields do not fit an 8-bit list.
+#[inline]
+fn put_transfer_plain(out: &mut Vec<u8>, handle: u32, id: u32, tag: &[u8], settled: bool, more: bool, aborted: bool) -> bool {
+    if tag.len() > 200 {
+        return false;
+    }
+    // Descriptor, list8 header (size and count filled in below), handle,
+    // id and the tag's header.
+    let mut head = [0u8; 18];
+    head[..4].copy_from_slice(&[0x00, 0x53, spec::transfer::DESCRIPTOR as u8, 0xc0]);
+    let mut n = 6;
+    n += uint_bytes(&mut head[n..], handle);
+    n += uint_bytes(&mut head[n..], id);
+    head[n] = 0xa0;
+    head[n + 1] = tag.len() as u8;
+    n += 2;
+    // message-format 0, then the flags up to the last one set.
+    let flag = |v: bool| if v { 0x41 } else { 0x40 };
+    let tail: &[u8] = if aborted {
+        &[0x43, flag(settled), flag(more), 0x40, 0x40, 0x40, 0x41]
+    } else if more {
+        &[0x43, flag(settled), 0x41]
+    } else if settled {
+        &[0x43, 0x41]
+    } else {
+        &[0x43]
+    };
+    let count = 3 + tail.len();
+    let body = (n - 6) + tag.len() + tail.len();
+    head[4] = (body + 1) as u8;
+    head[5] = count as u8;
+    out.extend_from_slice(&head[..n]);
+    out.extend_from_slice(tag);
+    out.extend_from_slice(tail);
+    true
 }
 
 /// Send a delivery's bytes as transfer frames, split at the peer's
@@ -1489,6 +1555,9 @@ fn post_transfer(
     loop {
         let at = framing::begin_frame(&mut st.frame);
         let write = |out: &mut Vec<u8>, more_flag: bool| {
+            if code == 0 && put_transfer_plain(out, handle, id, tag, settled, more_flag, aborted) {
+                return;
+            }
             let mut e = Encoder::new(out);
             let mut f = Fields::begin(&mut e, spec::transfer::DESCRIPTOR);
             f.uint(handle).uint(id).binary(tag).uint(0).flag(settled).flag(more_flag).absent();
@@ -1751,4 +1820,32 @@ pub fn unbind(st: &mut TransportState, conn: &mut Connection) {
         }
     }
     conn.unbound();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_transfers_are_written_as_fields_writes_them() {
+        let tags: [&[u8]; 4] = [b"", b"7", b"12345678", &[0x5a; 200]];
+        for handle in [0, 1, 255, 256, u32::MAX] {
+            for id in [0, 9, 300] {
+                for tag in tags {
+                    for bits in 0..8 {
+                        let (settled, more, aborted) = (bits & 1 != 0, bits & 2 != 0, bits & 4 != 0);
+                        let mut direct = Vec::new();
+                        assert!(put_transfer_plain(&mut direct, handle, id, tag, settled, more, aborted));
+                        let mut general = Vec::new();
+                        let mut e = Encoder::new(&mut general);
+                        let mut f = Fields::begin(&mut e, spec::transfer::DESCRIPTOR);
+                        f.uint(handle).uint(id).binary(tag).uint(0).flag(settled).flag(more).absent().absent().absent().flag(aborted);
+                        f.finish();
+                        assert_eq!(direct, general, "handle {handle} id {id} tag {} bits {bits}", tag.len());
+                    }
+                }
+            }
+        }
+        assert!(!put_transfer_plain(&mut Vec::new(), 0, 0, &[0; 201], false, false, false));
+    }
 }
