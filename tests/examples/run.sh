@@ -438,7 +438,15 @@ raw_client() {  # NAME SLOT INPUT_FILE
   STDIN=$input spawn "$name" "$slot" c/raw_connect 127.0.0.1 "$PORT"
   wait_exit "$name" 30; expect_rc "$name" 0; expect_empty "$name.err"
   { echo "**raw connection connected"; cat "$input"; printf '** Goodbye **'; echo "**raw connection disconnected"; } >"$sdir/$name.expected"
-  expect_file "$name.out" "$sdir/$name.expected"
+  # raw_connect reads only into buffers its finished writes hand back, so
+  # when the echoes arrive in more pieces than it has buffers it never reads
+  # raw_echo's goodbye and closes on its 2 s timer instead. That happens
+  # with proton-c on both ends too (about 1 run in 20 here): the echoed
+  # input must be there, the goodbye may be missing.
+  { echo "**raw connection connected"; cat "$input"; echo "**raw connection disconnected"; } >"$sdir/$name.expected-short"
+  if ! cmp -s "$sdir/$name.out" "$sdir/$name.expected-short"; then
+    expect_file "$name.out" "$sdir/$name.expected"
+  fi
 }
 # raw_echo's report, less its buffer counts (those depend on how reads were
 # split) and any "woken" lines (its 5 s timer wakes open connections).
