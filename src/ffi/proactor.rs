@@ -800,6 +800,10 @@ impl AmqpDriver for AmqpConn {
         (next != 0).then_some(next)
     }
 
+    fn park_buffers(&mut self) {
+        super::transport::park_buffers(self.d.transport);
+    }
+
     fn wake(&mut self) {
         if self.released || self.d.connection.is_null() || self.d.collector.is_null() {
             return;

@@ -120,6 +120,15 @@ pub(crate) unsafe fn transport_obj<'a>(t: *mut pn_transport_t) -> Option<&'a Tra
     unsafe { pn_transport_t::as_ref(t) }
 }
 
+/// Let the transport's empty buffers go (see `Transport::park_buffers`).
+pub(crate) fn park_buffers(transport: *mut pn_transport_t) {
+    // SAFETY: the caller's live transport or NULL; this touches only the
+    // transport's own buffers.
+    if let Some(t) = unsafe { pn_transport_t::as_mut(transport) } {
+        t.t.park_buffers();
+    }
+}
+
 /// The connection frees its transport (which nobody else references).
 pub(crate) unsafe fn transport_obj_free_from_connection(t: *mut TransportObj) {
     // SAFETY: per the caller, a live transport.

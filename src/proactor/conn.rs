@@ -327,6 +327,9 @@ impl ConnWork {
                 && self.readable
                 && !self.driver.read_closed()
                 && !self.driver.read_buffer().is_empty());
+        if !more {
+            self.driver.park_buffers();
+        }
         Outcome { finished: false, more, deadline }
     }
 

@@ -142,6 +142,9 @@ pub trait AmqpDriver: Send + 'static {
     fn fail(&mut self, cond: &Cond);
     /// Run the transport's timers; the next deadline, if any.
     fn tick(&mut self, now: i64) -> Option<i64>;
+    /// The connection has nothing buffered to read or write: it may let
+    /// its buffers go until it next needs them.
+    fn park_buffers(&mut self);
     /// Queue a `PN_CONNECTION_WAKE` event.
     fn wake(&mut self);
     fn next_event(&mut self) -> Option<EventPtr>;

@@ -129,11 +129,19 @@ impl Write for Pipe {
 }
 
 /// The OpenSSL connection, by stage.
+/// What `pn_ssl_init` chose, until TLS starts.
+struct Pending {
+    snap: domain::Snapshot,
+    session_id: Option<String>,
+}
+
 enum Conn {
     /// `pn_ssl` without `pn_ssl_init` yet.
     None,
-    /// Initialised, not started.
-    Ready(Ssl),
+    /// Initialised, not started. OpenSSL's state for the connection (some
+    /// 8 KiB) is made when TLS starts: a server that lets clients in
+    /// without TLS never makes it for them.
+    Ready(Box<Pending>),
     /// Handshaking or running.
     Running(SslStream<Pipe>),
     /// Between stages (only while one is being replaced).
@@ -224,23 +232,29 @@ impl Tls {
             return Err(domain::PN_ERR);
         }
         let snap = domain.snapshot().map_err(|_| domain::PN_ERR)?;
-        let mut ssl = Ssl::new(&snap.ctx).map_err(|_| domain::PN_ERR)?;
+        self.verify = snap.verify;
+        self.mode = Some(snap.mode);
+        self.allow_unsecured = domain.allows_unsecured();
+        self.conn = Conn::Ready(Box::new(Pending { snap, session_id: session_id.map(str::to_owned) }));
+        Ok(())
+    }
+
+    /// OpenSSL's state for this connection, as `pn_ssl_init` configured it.
+    fn new_ssl(p: &Pending) -> Result<Ssl, openssl::error::ErrorStack> {
+        let snap = &p.snap;
+        let mut ssl = Ssl::new(&snap.ctx)?;
         match snap.mode {
             Mode::Client => ssl.set_connect_state(),
             Mode::Server => ssl.set_accept_state(),
         }
-        if let (Mode::Client, Some(id)) = (snap.mode, session_id) {
+        if let (Mode::Client, Some(id)) = (snap.mode, &p.session_id) {
             let cached = snap.sessions.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned();
             if let Some(session) = cached {
                 resume(&mut ssl, &session);
             }
-            ssl.set_ex_data(domain::session_id_index(), (snap.sessions.clone(), id.to_owned()));
+            ssl.set_ex_data(domain::session_id_index(), (snap.sessions.clone(), id.clone()));
         }
-        self.verify = snap.verify;
-        self.mode = Some(snap.mode);
-        self.allow_unsecured = domain.allows_unsecured();
-        self.conn = Conn::Ready(ssl);
-        Ok(())
+        Ok(ssl)
     }
 
     /// `pn_ssl_init` was called.
@@ -270,9 +284,8 @@ impl Tls {
 
     fn ssl(&self) -> Option<&SslRef> {
         match &self.conn {
-            Conn::Ready(s) => Some(s),
             Conn::Running(s) => Some(s.ssl()),
-            Conn::None | Conn::Moving => None,
+            Conn::None | Conn::Ready(_) | Conn::Moving => None,
         }
     }
 
@@ -301,6 +314,10 @@ impl Tls {
     }
 
     pub fn resume_status(&self) -> Resume {
+        if matches!(self.conn, Conn::Ready(_)) {
+            // Initialised: nothing resumed before the handshake.
+            return Resume::New;
+        }
         match self.ssl() {
             None => Resume::Unknown,
             Some(s) if s.session_reused() => Resume::Reused,
@@ -346,9 +363,10 @@ impl Tls {
         if self.peer_hostname.is_none() {
             self.peer_hostname = self.default_hostname.clone();
         }
-        let Conn::Ready(mut ssl) = std::mem::replace(&mut self.conn, Conn::Moving) else {
+        let Conn::Ready(pending) = std::mem::replace(&mut self.conn, Conn::Moving) else {
             return Err("SSL Failure: Unknown error".to_owned());
         };
+        let mut ssl = Tls::new_ssl(&pending).map_err(|e| describe_stack(&e))?;
         let host = self.peer_hostname.clone();
         if let (Some(Mode::Client), Some(h)) = (self.mode, &host) {
             // SNI; OpenSSL refuses names it cannot send, which is no error.
