@@ -527,6 +527,18 @@ impl Delivery {
         self.st_sent = false;
     }
 
+    /// Number this delivery (`d`) in its session's map for its direction
+    /// (`pni_delivery_map_push`); returns the id.
+    #[inline]
+    pub fn number(&mut self, d: DeliveryId, map: &mut DeliveryMap) -> u32 {
+        let id = map.push(d);
+        self.st_id = id;
+        self.st_init = true;
+        self.st_sending = false;
+        self.st_sent = false;
+        id
+    }
+
     /// [`Connection::preserve_delivery`], given whether a transport is
     /// bound.
     #[inline]
@@ -1373,12 +1385,7 @@ impl Connection {
     pub fn map_push(&mut self, d: DeliveryId) -> u32 {
         let (dl, link, ssn) = self.delivery_parts(d);
         let map = if link.is_sender { &mut ssn.outgoing } else { &mut ssn.incoming };
-        let id = map.push(d);
-        dl.st_id = id;
-        dl.st_init = true;
-        dl.st_sending = false;
-        dl.st_sent = false;
-        id
+        dl.number(d, map)
     }
 }
 

@@ -1422,11 +1422,7 @@ fn tpwork_sender(st: &mut TransportState, conn: &mut Connection, d: DeliveryId) 
         && link.link_credit > 0
     {
         if !dl.st_init {
-            // pni_delivery_map_push
-            dl.st_id = ssn.outgoing.push(d);
-            dl.st_init = true;
-            dl.st_sending = false;
-            dl.st_sent = false;
+            dl.number(d, &mut ssn.outgoing);
         }
         let code = dl.local.type_;
         let state = if code != 0 { Some(disposition_data(&dl.local)) } else { None };

@@ -128,13 +128,13 @@ impl Write for Pipe {
     }
 }
 
-/// The OpenSSL connection, by stage.
 /// What `pn_ssl_init` chose, until TLS starts.
 struct Pending {
     snap: domain::Snapshot,
     session_id: Option<String>,
 }
 
+/// The OpenSSL connection, by stage.
 enum Conn {
     /// `pn_ssl` without `pn_ssl_init` yet.
     None,
