@@ -580,6 +580,9 @@ fn post_frames(st: &mut TransportState, mut conn: Option<&mut Connection>) {
                     Some("amqp:unauthorized-access"),
                     &format!("Authentication failed [mech={mech}]"),
                 );
+                // Every layer, TLS included, ends here: nothing more is
+                // written, not even TLS's close_notify (as proton-c).
+                st.set_error_layer();
                 desired = State::Error;
             }
             State::Error => {}
