@@ -776,6 +776,11 @@ impl AmqpDriver for AmqpConn {
         unsafe { super::connection_driver::pn_connection_driver_write_done(&mut self.d, n) }
     }
 
+    fn encode(&mut self) -> usize {
+        self.write_buffer();
+        super::transport::output_ready(self.d.transport)
+    }
+
     fn write_close(&mut self) {
         // SAFETY: a live driver.
         unsafe { super::connection_driver::pn_connection_driver_write_close(&mut self.d) }

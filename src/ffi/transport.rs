@@ -129,6 +129,13 @@ pub(crate) fn park_buffers(transport: *mut pn_transport_t) {
     }
 }
 
+/// Bytes encoded and waiting to be written (`Transport::output_ready`); 0
+/// for NULL.
+pub(crate) fn output_ready(transport: *mut pn_transport_t) -> usize {
+    // SAFETY: the caller's live transport or NULL; read only.
+    unsafe { pn_transport_t::as_mut(transport) }.map_or(0, |t| t.t.output_ready())
+}
+
 /// The connection frees its transport (which nobody else references).
 pub(crate) unsafe fn transport_obj_free_from_connection(t: *mut TransportObj) {
     // SAFETY: per the caller, a live transport.

@@ -20,6 +20,9 @@ use super::{AmqpDriver, Cond, Cx, EventPtr, Outcome, Proactor, flag};
 /// read after it).
 const READ_PER_PASS: usize = 256 * 1024;
 
+/// Pending output that ends a batch (see `next_event`).
+const WRITE_AT: usize = 64 * 1024;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
     Connecting,
@@ -40,6 +43,9 @@ pub struct ConnWork {
     /// "host:port" for error descriptions.
     text: String,
     readable: bool,
+    /// The socket reached its end while the application had events to
+    /// handle: the transport is told after them (see `io`).
+    eof_seen: bool,
     writable: bool,
     write_shut: bool,
     released: bool,
@@ -62,6 +68,7 @@ impl ConnWork {
             tried: 0,
             text,
             readable: false,
+            eof_seen: false,
             writable: false,
             write_shut: false,
             released: false,
@@ -208,14 +215,13 @@ impl ConnWork {
         self.fail(&Cond::io(format!("{} - {what} {}", error_text(e), self.text)));
     }
 
-    /// Read until there are events for the application (or the socket or
-    /// the transport can take no more), then write.
+    /// Read what the socket has (up to `READ_PER_PASS`), then write.
     ///
-    /// Stopping at the first events matters: the application answers what
-    /// it read before the connection sees anything that comes after it
-    /// (such as the peer closing), so its answer is encoded and written
-    /// first, as with proton-c. (A reconnecting client counts on it: what it
-    /// sent on the old connection is not sent again on the new one.)
+    /// The end of the input waits while there are events: the application
+    /// answers what it read before the connection sees the peer's end of
+    /// stream, so its answer is encoded and written first, as with
+    /// proton-c. (A reconnecting client counts on it: what it sent on the
+    /// old connection is not sent again on the new one.)
     fn io(&mut self, cx: &Cx) {
         self.read(cx);
         self.flush(cx);
@@ -225,8 +231,11 @@ impl ConnWork {
         if self.state != State::Connected {
             return;
         }
+        if self.eof_seen && !self.driver.has_event() && !self.driver.read_closed() {
+            self.driver.read_close();
+        }
         let mut total = 0;
-        while self.readable && total < READ_PER_PASS && !self.driver.read_closed() && !self.driver.has_event() {
+        while self.readable && total < READ_PER_PASS && !self.driver.read_closed() {
             let Some(sock) = self.sock.as_mut() else { return };
             let buf = self.driver.read_buffer();
             if buf.is_empty() {
@@ -235,7 +244,11 @@ impl ConnWork {
             match sock.read(buf) {
                 Ok(0) => {
                     self.readable = false;
-                    self.driver.read_close();
+                    if self.driver.has_event() {
+                        self.eof_seen = true;
+                    } else {
+                        self.driver.read_close();
+                    }
                 }
                 Ok(n) => {
                     total += n;
@@ -333,17 +346,35 @@ impl ConnWork {
         Outcome { finished: false, more, deadline }
     }
 
+    /// The batch's next event. When the application has handled every
+    /// event, what it did is encoded (as proton-c does at that point); the
+    /// events that brings (a sender's `PN_LINK_FLOW` once its transfer is
+    /// encoded) belong to the same batch. The bytes wait for the end of the
+    /// batch, which comes early once `WRITE_AT` of them are pending, so that a
+    /// sender answering each `PN_LINK_FLOW` with one message writes its
+    /// messages in one system call rather than one each.
     pub(crate) fn next_event(&mut self) -> Option<EventPtr> {
         if self.released {
             return None;
         }
-        match self.driver.next_event() {
-            None if !self.bound => {
-                self.set_bound();
-                self.driver.next_event()
-            }
-            e => e,
+        if let Some(e) = self.driver.next_event() {
+            return Some(e);
         }
+        if !self.bound {
+            self.set_bound();
+            if let Some(e) = self.driver.next_event() {
+                return Some(e);
+            }
+        }
+        if self.state != State::Connected {
+            return None;
+        }
+        if self.driver.encode() >= WRITE_AT {
+            // Enough to write now: the batch ends; its events wait for
+            // the next one.
+            return None;
+        }
+        self.driver.next_event()
     }
 
     pub(crate) fn driver_mut(&mut self) -> &mut dyn AmqpDriver {

@@ -135,6 +135,10 @@ pub trait AmqpDriver: Send + 'static {
     fn read_closed(&mut self) -> bool;
     /// Bytes to write (empty when none).
     fn write_buffer(&mut self) -> &[u8];
+    /// Encode what the application did (bringing the events that come of
+    /// it); the bytes now waiting to be written, beyond `write_buffer`'s
+    /// too.
+    fn encode(&mut self) -> usize;
     fn write_done(&mut self, n: usize);
     fn write_close(&mut self);
     fn write_closed(&mut self) -> bool;

@@ -412,12 +412,14 @@ impl Transport {
     }
 
     /// Hand the buffers that hold no bytes to this thread's spares, for
-    /// whichever transport needs one next.
+    /// whichever transport needs one next. A buffer that grew stays: its
+    /// connection carries large frames and would grow a new one again
+    /// (proton-c's buffers never shrink either).
     pub fn park_buffers(&mut self) {
-        if self.input_pending == 0 && !self.input.is_empty() {
+        if self.input_pending == 0 && self.input.len() == INITIAL_BUFFER_SIZE {
             spare_buffers::give(std::mem::take(&mut self.input));
         }
-        if self.output_pending == 0 && !self.output.is_empty() {
+        if self.output_pending == 0 && self.output.len() == INITIAL_BUFFER_SIZE {
             spare_buffers::give(std::mem::take(&mut self.output));
         }
     }
@@ -581,6 +583,12 @@ impl Transport {
             }
         }
         self.output_pending as isize
+    }
+
+    /// Bytes encoded and waiting to be written: those `pending` offers and
+    /// the frames behind them that did not fit its buffer yet.
+    pub fn output_ready(&self) -> usize {
+        self.output_pending + self.st.frame_pending()
     }
 
     /// The bytes to write (after `pending`).
@@ -1058,11 +1066,9 @@ mod spare_buffers {
             .unwrap_or_else(|| vec![0; INITIAL_BUFFER_SIZE])
     }
 
-    /// Keep `b` for reuse if it has the usual size and there is room.
+    /// Keep `b` (of the usual size) for reuse if there is room.
     pub fn give(b: Vec<u8>) {
-        if b.len() != INITIAL_BUFFER_SIZE {
-            return;
-        }
+        debug_assert_eq!(b.len(), INITIAL_BUFFER_SIZE);
         let _ = SPARE.try_with(|s| {
             let mut s = s.borrow_mut();
             if s.len() < LIMIT {
