@@ -750,6 +750,10 @@ impl AmqpDriver for AmqpConn {
         unsafe { super::connection_driver::pn_connection_driver_read_done(&mut self.d, n) }
     }
 
+    fn grow_read_buffer(&mut self, limit: usize) {
+        super::transport::grow_input(self.d.transport, limit);
+    }
+
     fn read_close(&mut self) {
         // SAFETY: a live driver.
         unsafe { super::connection_driver::pn_connection_driver_read_close(&mut self.d) }

@@ -120,6 +120,15 @@ pub(crate) unsafe fn transport_obj<'a>(t: *mut pn_transport_t) -> Option<&'a Tra
     unsafe { pn_transport_t::as_ref(t) }
 }
 
+/// Grow the transport's input buffer (see `Transport::grow_input`).
+pub(crate) fn grow_input(transport: *mut pn_transport_t, limit: usize) {
+    // SAFETY: the caller's live transport or NULL; this touches only the
+    // transport's own input buffer.
+    if let Some(t) = unsafe { pn_transport_t::as_mut(transport) } {
+        t.t.grow_input(limit);
+    }
+}
+
 /// Let the transport's empty buffers go (see `Transport::park_buffers`).
 pub(crate) fn park_buffers(transport: *mut pn_transport_t) {
     // SAFETY: the caller's live transport or NULL; this touches only the

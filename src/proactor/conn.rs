@@ -251,8 +251,12 @@ impl ConnWork {
                     }
                 }
                 Ok(n) => {
+                    let filled = n == buf.len();
                     total += n;
                     self.driver.read_done(n);
+                    if filled {
+                        self.driver.grow_read_buffer(READ_PER_PASS);
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.readable = false,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

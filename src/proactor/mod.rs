@@ -131,6 +131,8 @@ pub trait AmqpDriver: Send + 'static {
     /// Room to read into (empty when full or closed for reading).
     fn read_buffer(&mut self) -> &mut [u8];
     fn read_done(&mut self, n: usize);
+    /// A read filled the whole read buffer: let it grow (up to `limit`).
+    fn grow_read_buffer(&mut self, limit: usize);
     fn read_close(&mut self);
     fn read_closed(&mut self) -> bool;
     /// Bytes to write (empty when none).

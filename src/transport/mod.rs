@@ -154,6 +154,9 @@ pub struct Transport {
     input: Vec<u8>,
     input_pending: usize,
     output: Vec<u8>,
+    /// Bytes written from the front of `output`, not yet moved away: a
+    /// large buffer written a little at a time is not moved each time.
+    output_start: usize,
     output_pending: usize,
     scratch: Vec<crate::engine::EpRef>,
 }
@@ -323,6 +326,7 @@ impl Transport {
             input: Vec::new(),
             input_pending: 0,
             output: Vec::new(),
+            output_start: 0,
             output_pending: 0,
             scratch: Vec::new(),
         }
@@ -453,6 +457,16 @@ impl Transport {
         capacity
     }
 
+    /// The last read filled all the room there was, so more is likely
+    /// waiting: double the input buffer, up to `limit` bytes, so that the
+    /// next read takes more at once.
+    pub fn grow_input(&mut self, limit: usize) {
+        let size = self.input.len();
+        if size > 0 && size < limit && !self.st.tail_closed {
+            self.input.resize((size * 2).min(limit), 0);
+        }
+    }
+
     /// Where to put input (after `capacity`).
     pub fn tail(&mut self) -> &mut [u8] {
         self.ensure_input();
@@ -543,7 +557,15 @@ impl Transport {
         }
         self.ensure_output();
         let size = self.output.len();
-        let mut space = size as isize - self.output_pending as isize;
+        if self.output_start > 0 && self.output_start + self.output_pending >= size {
+            if self.output_start < self.output_pending {
+                // Moving the rest would cost more than the room it makes.
+                return self.output_pending as isize;
+            }
+            let start = std::mem::take(&mut self.output_start);
+            self.output.copy_within(start..start + self.output_pending, 0);
+        }
+        let mut space = size as isize - (self.output_start + self.output_pending) as isize;
         if space <= 0 {
             let max = self.st.remote_max_frame as usize;
             let more = if max == 0 {
@@ -560,7 +582,7 @@ impl Transport {
         }
         while space > 0 {
             let mut out = std::mem::take(&mut self.output);
-            let at = self.output_pending;
+            let at = self.output_start + self.output_pending;
             let n = {
                 let mut io = Self::io(&mut self.tls, &mut self.tls_errors_seen, &mut self.scratch, conn.as_deref_mut());
                 let n = io.output(&mut self.st, 0, &mut out[at..at + space as usize]);
@@ -593,7 +615,7 @@ impl Transport {
 
     /// The bytes to write (after `pending`).
     pub fn head(&self) -> &[u8] {
-        &self.output[..self.output_pending]
+        &self.output[self.output_start..self.output_start + self.output_pending]
     }
 
     /// `n` bytes were written.
@@ -601,10 +623,9 @@ impl Transport {
         let n = n.min(self.output_pending);
         self.output_pending -= n;
         self.st.bytes_output += n as u64;
-        if self.output_pending > 0 {
-            self.output.copy_within(n..n + self.output_pending, 0);
-        }
+        self.output_start += n;
         if self.output_pending == 0 {
+            self.output_start = 0;
             self.pending(conn);
         }
     }
