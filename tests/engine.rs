@@ -111,6 +111,31 @@ fn multi_frame_transfers_reassemble() {
 }
 
 #[test]
+fn output_taken_in_small_pieces_is_the_same_stream() {
+    // A large message leaves more output than the transport's buffer holds;
+    // taking it 997 bytes at a time must give the bytes taking it whole gives.
+    let body: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let run = |chunk: usize| {
+        let mut p = Pair::new();
+        let (_, cl, _, sl) = attach(&mut p, true);
+        p.server.conn.link_flow(sl, 3);
+        p.pump();
+        for tag in [b"1", b"2", b"3"] {
+            send(&mut p.client, cl, tag, &body);
+        }
+        p.chunk = chunk;
+        p.pump();
+        let rd = p.server.conn.links[sl].current.unwrap();
+        assert!(p.server.conn.deliveries[rd].done);
+        assert_eq!(p.server.conn.deliveries[rd].bytes(), &body[..]);
+        p.c2s
+    };
+    let whole = run(0);
+    assert!(whole.len() > 900_000);
+    assert!(whole == run(997), "the streams differ");
+}
+
+#[test]
 fn abort_mid_delivery() {
     let mut p = Pair::new();
     p.server.t.set_max_frame(512);
