@@ -154,9 +154,6 @@ pub struct Transport {
     input: Vec<u8>,
     input_pending: usize,
     output: Vec<u8>,
-    /// Bytes written from the front of `output`, not yet moved away: a
-    /// large buffer written a little at a time is not moved each time.
-    output_start: usize,
     output_pending: usize,
     scratch: Vec<crate::engine::EpRef>,
 }
@@ -326,7 +323,6 @@ impl Transport {
             input: Vec::new(),
             input_pending: 0,
             output: Vec::new(),
-            output_start: 0,
             output_pending: 0,
             scratch: Vec::new(),
         }
@@ -557,15 +553,7 @@ impl Transport {
         }
         self.ensure_output();
         let size = self.output.len();
-        if self.output_start > 0 && self.output_start + self.output_pending >= size {
-            if self.output_start < self.output_pending {
-                // Moving the rest would cost more than the room it makes.
-                return self.output_pending as isize;
-            }
-            let start = std::mem::take(&mut self.output_start);
-            self.output.copy_within(start..start + self.output_pending, 0);
-        }
-        let mut space = size as isize - (self.output_start + self.output_pending) as isize;
+        let mut space = size as isize - self.output_pending as isize;
         if space <= 0 {
             let max = self.st.remote_max_frame as usize;
             let more = if max == 0 {
@@ -582,7 +570,7 @@ impl Transport {
         }
         while space > 0 {
             let mut out = std::mem::take(&mut self.output);
-            let at = self.output_start + self.output_pending;
+            let at = self.output_pending;
             let n = {
                 let mut io = Self::io(&mut self.tls, &mut self.tls_errors_seen, &mut self.scratch, conn.as_deref_mut());
                 let n = io.output(&mut self.st, 0, &mut out[at..at + space as usize]);
@@ -615,7 +603,7 @@ impl Transport {
 
     /// The bytes to write (after `pending`).
     pub fn head(&self) -> &[u8] {
-        &self.output[self.output_start..self.output_start + self.output_pending]
+        &self.output[..self.output_pending]
     }
 
     /// `n` bytes were written.
@@ -623,9 +611,10 @@ impl Transport {
         let n = n.min(self.output_pending);
         self.output_pending -= n;
         self.st.bytes_output += n as u64;
-        self.output_start += n;
+        if self.output_pending > 0 {
+            self.output.copy_within(n..n + self.output_pending, 0);
+        }
         if self.output_pending == 0 {
-            self.output_start = 0;
             self.pending(conn);
         }
     }
