@@ -136,6 +136,33 @@ fn output_taken_in_small_pieces_is_the_same_stream() {
 }
 
 #[test]
+fn a_grown_input_buffer_is_kept_when_buffers_are_parked() {
+    let mut p = Pair::new();
+    let (_, cl, _, sl) = attach(&mut p, true);
+    p.server.conn.link_flow(sl, 1);
+    p.pump();
+    // Parked and taken again: the usual 8 KiB.
+    p.server.t.park_buffers();
+    assert_eq!(p.server.t.capacity(), 8192);
+    // A read that fills the buffer lets it double, up to the limit given.
+    p.server.t.grow_input(20_000);
+    assert_eq!(p.server.t.capacity(), 16_384);
+    p.server.t.grow_input(20_000);
+    assert_eq!(p.server.t.capacity(), 20_000);
+    p.server.t.grow_input(20_000);
+    assert_eq!(p.server.t.capacity(), 20_000);
+    // A 100 KB frame grows the buffer; empty again, it is kept.
+    send(&mut p.client, cl, b"big", &[5u8; 100_000]);
+    p.pump();
+    let rd = p.server.conn.links[sl].current.unwrap();
+    assert!(p.server.conn.deliveries[rd].done);
+    let grown = p.server.t.capacity();
+    assert!(grown > 100_000, "{grown}");
+    p.server.t.park_buffers();
+    assert_eq!(p.server.t.capacity(), grown);
+}
+
+#[test]
 fn abort_mid_delivery() {
     let mut p = Pair::new();
     p.server.t.set_max_frame(512);
