@@ -909,3 +909,101 @@ fn a_batch_ends_once_64_kib_wait_to_be_written() {
     assert!(sent_in.iter().all(|b| per_batch(*b) <= 2), "messages sent in batches {sent_in:?}");
     assert_eq!(received, (1..=6).map(|t| (t, 40 * 1024)).collect::<Vec<_>>());
 }
+
+/// What a client that opens writes: the AMQP header and an open frame
+/// (encoded by a sans-I/O transport).
+fn open_bytes() -> Vec<u8> {
+    use proton::ffi::{connection, transport as t};
+    let c = new_connection("hasty-client");
+    // SAFETY: a new connection and transport, freed here.
+    unsafe {
+        let tr = t::pn_transport();
+        t::pn_transport_bind(tr, c);
+        open(c);
+        let mut out = Vec::new();
+        loop {
+            let n = t::pn_transport_pending(tr);
+            if n <= 0 {
+                break;
+            }
+            out.extend_from_slice(std::slice::from_raw_parts(t::pn_transport_head(tr).cast::<u8>(), n as usize));
+            t::pn_transport_pop(tr, n as usize);
+        }
+        t::pn_transport_free(tr);
+        connection::pn_connection_free(c);
+        out
+    }
+}
+
+/// A raw TCP client sends `first`, pauses, then sends `rest` and its end
+/// of stream together; the events the proactor's server connection saw.
+fn server_sees(first: &[u8], rest: &[u8]) -> Vec<String> {
+    let p = Proactor::new();
+    let l = p.listen("127.0.0.1:0", 16);
+    p.set_timeout(10_000);
+    let (first, rest) = (first.to_vec(), rest.to_vec());
+    let mut seen = Vec::new();
+    let mut client = None;
+    let mut server = ptr::null_mut();
+    p.run(|e| {
+        match e.ty() {
+            PN_LISTENER_OPEN => {
+                let port = listener_port(l);
+                let (first, rest) = (first.clone(), rest.clone());
+                client = Some(std::thread::spawn(move || {
+                    use std::io::{Read, Write};
+                    let mut s = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+                    s.write_all(&first).unwrap();
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    s.write_all(&rest).unwrap();
+                    s.shutdown(std::net::Shutdown::Write).unwrap();
+                    let mut sink = Vec::new();
+                    let _ = s.read_to_end(&mut sink);
+                }));
+            }
+            PN_LISTENER_ACCEPT => {
+                server = new_connection("server");
+                accept(l, server);
+            }
+            PN_PROACTOR_TIMEOUT => panic!("the server never saw the client's end; it saw {seen:?}"),
+            PN_TRANSPORT => {}
+            _ if !e.connection().is_null() => {
+                seen.push(e.name());
+                match e.ty() {
+                    PN_CONNECTION_REMOTE_OPEN => open(server),
+                    PN_CONNECTION_REMOTE_CLOSE => close(server),
+                    PN_TRANSPORT_CLOSED => {
+                        p.cancel_timeout();
+                        close_listener(l);
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        e.ty() != PN_PROACTOR_INACTIVE
+    });
+    client.unwrap().join().unwrap();
+    seen
+}
+
+#[test]
+fn a_peer_end_right_after_its_last_bytes_is_seen() {
+    // The client opens and goes away without a close. Its end of stream
+    // comes with its open frame, or after the header alone made a short
+    // read that left the socket drained: either way the end is seen (no
+    // hang), and after the server has answered the open.
+    let bytes = open_bytes();
+    let expected = [
+        "PN_CONNECTION_INIT",
+        "PN_CONNECTION_BOUND",
+        "PN_CONNECTION_REMOTE_OPEN",
+        "PN_CONNECTION_LOCAL_OPEN",
+        "PN_TRANSPORT_TAIL_CLOSED",
+        "PN_TRANSPORT_ERROR",
+        "PN_TRANSPORT_HEAD_CLOSED",
+        "PN_TRANSPORT_CLOSED",
+    ];
+    assert_eq!(names(&server_sees(&bytes[..8], &bytes[8..])), expected, "header first");
+    assert_eq!(names(&server_sees(&[], &bytes)), expected, "all at once");
+}

@@ -43,6 +43,9 @@ pub struct ConnWork {
     /// "host:port" for error descriptions.
     text: String,
     readable: bool,
+    /// The poller reported the peer's end of stream or an error: reads go
+    /// on until the socket says so itself.
+    read_end: bool,
     /// The socket reached its end while the application had events to
     /// handle: the transport is told after them (see `io`).
     eof_seen: bool,
@@ -68,6 +71,7 @@ impl ConnWork {
             tried: 0,
             text,
             readable: false,
+            read_end: false,
             eof_seen: false,
             writable: false,
             write_shut: false,
@@ -256,6 +260,13 @@ impl ConnWork {
                     self.driver.read_done(n);
                     if filled {
                         self.driver.grow_read_buffer(READ_PER_PASS);
+                    } else if !self.read_end {
+                        // A short read took all the socket had: what
+                        // arrives later is reported by the poller (its
+                        // registration is edge-triggered), so no read just
+                        // to be told "would block". Once the peer's end
+                        // was reported, reads go on to see it.
+                        self.readable = false;
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.readable = false,
@@ -294,6 +305,9 @@ impl ConnWork {
     pub(crate) fn process(&mut self, cx: &Cx, f: u32, cond: Option<&Cond>) -> bool {
         if f & flag::READABLE != 0 {
             self.readable = true;
+        }
+        if f & flag::READ_END != 0 {
+            self.read_end = true;
         }
         if f & flag::WRITABLE != 0 {
             self.writable = true;

@@ -184,6 +184,9 @@ pub(crate) mod flag {
     pub const READ_CLOSE: u32 = 1 << 10;
     pub const WRITE_CLOSE: u32 = 1 << 11;
     pub const GIVEN: u32 = 1 << 12;
+    /// The socket reported the peer's end of stream or an error (with
+    /// `READABLE`).
+    pub const READ_END: u32 = 1 << 13;
 }
 
 /// Something that makes events: the proactor itself, a connection, a
@@ -669,6 +672,9 @@ impl Proactor {
             let mut f = 0;
             if ev.is_readable() || ev.is_read_closed() || ev.is_error() {
                 f |= flag::READABLE;
+            }
+            if ev.is_read_closed() || ev.is_error() {
+                f |= flag::READ_END;
             }
             if ev.is_writable() || ev.is_write_closed() || ev.is_error() {
                 f |= flag::WRITABLE;
