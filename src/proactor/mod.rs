@@ -35,7 +35,11 @@
 //!
 //! Sockets are registered once, edge-triggered, for reading and writing.
 //! A task remembers whether its socket may be readable or writable and does
-//! I/O until `WouldBlock`. Timers (the proactor's timeout, each
+//! I/O until `WouldBlock`, or for reads until a read takes less than it
+//! could (the socket is drained; unless the poller reported the peer's
+//! end, which only a read shows). An AMQP connection's batch also carries
+//! the events that encoding the application's work brings, and its bytes
+//! are written once the batch is done (see `conn.rs`). Timers (the proactor's timeout, each
 //! connection's next `pn_transport_tick` deadline) live in one min-heap;
 //! the poll timeout is the earliest deadline.
 //!
