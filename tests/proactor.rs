@@ -891,8 +891,9 @@ fn one_message_per_link_flow(credit: i32, size: usize) -> (Vec<usize>, Vec<(u64,
 fn link_flow_from_encoding_comes_in_the_same_batch() {
     // Each transfer the transport encodes brings a PN_LINK_FLOW, and the
     // server answers it with the next message: all of them in the batch
-    // that saw the client's credit (proton-c hands out these events in the
-    // same batch too), so they go out together.
+    // that saw the client's credit, so they go out together. proton-c also
+    // sends all 20 in one batch (tests/c/proactor.c flow_batches compares
+    // the two).
     let (sent_in, received) = one_message_per_link_flow(20, 100);
     assert_eq!(sent_in.len(), 20);
     assert!(sent_in.iter().all(|b| *b == sent_in[0]), "messages sent in batches {sent_in:?}");
@@ -902,7 +903,9 @@ fn link_flow_from_encoding_comes_in_the_same_batch() {
 #[test]
 fn a_batch_ends_once_64_kib_wait_to_be_written() {
     // 40 KiB messages: the second one brings the pending output past 64 KiB,
-    // so the batch ends there and the rest follow in later batches.
+    // so the batch ends there and the rest follow in later batches. (Our
+    // own limit: proton-c writes before each of these events and sends
+    // all 6 in one batch, measured.)
     let (sent_in, received) = one_message_per_link_flow(6, 40 * 1024);
     assert_eq!(sent_in.len(), 6);
     let per_batch = |b: usize| sent_in.iter().filter(|x| **x == b).count();
@@ -992,7 +995,8 @@ fn a_peer_end_right_after_its_last_bytes_is_seen() {
     // The client opens and goes away without a close. Its end of stream
     // comes with its open frame, or after the header alone made a short
     // read that left the socket drained: either way the end is seen (no
-    // hang), and after the server has answered the open.
+    // hang), and after the server has answered the open. The sequence is
+    // proton-c's (tests/c/proactor.c hasty_* runs it on both libraries).
     let bytes = open_bytes();
     let expected = [
         "PN_CONNECTION_INIT",

@@ -39,9 +39,11 @@
 //! could (the socket is drained; unless the poller reported the peer's
 //! end, which only a read shows). An AMQP connection's batch also carries
 //! the events that encoding the application's work brings, and its bytes
-//! are written once the batch is done (see `conn.rs`). Timers (the proactor's timeout, each
-//! connection's next `pn_transport_tick` deadline) live in one min-heap;
-//! the poll timeout is the earliest deadline.
+//! are written once the batch is done (see `conn.rs`).
+//!
+//! Timers (the proactor's timeout, each connection's next
+//! `pn_transport_tick` deadline) live in one min-heap; the poll timeout is
+//! the earliest deadline.
 //!
 //! The proactor knows nothing of proton's C objects: an AMQP connection is
 //! an [`AmqpDriver`] (proton's `pn_connection_driver_t` behind a safe

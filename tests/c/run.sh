@@ -127,6 +127,10 @@ interop rs rs
 for s in $(LD_LIBRARY_PATH="$prefix/lib" "$build/rs/sasl" --list); do
   run_as sasl_$s sasl "$s"
 done
+# Proactor scenarios over loopback TCP (tests/c/proactor.c).
+for s in hasty_header_first hasty_all_at_once flow_batches; do
+  run_as proactor_$s proactor "$s"
+done
 run driver_corpus "$repo"/tests/data/corpus/connection-driver/*
 STDIN="$repo/tests/data/codec/decode-cases.txt" run codec_dec
 STDIN="$repo/tests/data/codec/scan-cases.txt" run codec_scan_diff
